@@ -1,0 +1,83 @@
+"""The memory unit of work with all repositories attached, and its factory."""
+
+from __future__ import annotations
+
+from adapters.memory.repositories import (
+    MemoryApplicationRepository,
+    MemoryCatalogRepository,
+    MemoryJobRepository,
+    MemoryOneTimeCodeRepository,
+    MemoryRefreshTokenRepository,
+    MemoryUserRepository,
+)
+from adapters.memory.store import MemoryStore
+from adapters.memory.unit_of_work import MemoryUnitOfWorkBase
+from paeshift_core.domain.aggregate import Aggregate
+from paeshift_core.domain.applications import Application
+from paeshift_core.domain.catalog import Industry
+from paeshift_core.domain.codes import CodeAttempts
+from paeshift_core.domain.tokens import RefreshToken
+from paeshift_core.domain.users import User
+from paeshift_core.ports.clock import Clock
+
+
+def _email(a: Aggregate) -> str:
+    assert isinstance(a, User)
+    return a.email.value
+
+
+def _attempts_email(a: Aggregate) -> str:
+    assert isinstance(a, CodeAttempts)
+    return a.email
+
+
+def _token_hash(a: Aggregate) -> str:
+    assert isinstance(a, RefreshToken)
+    return a.token_hash
+
+
+def _industry_name(a: Aggregate) -> str:
+    assert isinstance(a, Industry)
+    return a.name.lower()
+
+
+def _job_applicant(a: Aggregate) -> tuple[int, int]:
+    assert isinstance(a, Application)
+    return (a.job_id, a.applicant_id)
+
+
+def new_memory_store() -> MemoryStore:
+    """A store with the same unique constraints as the SQL schema."""
+    store = MemoryStore()
+    store.unique.update(
+        {
+            "users": {"email": _email},
+            "code_attempts": {"email": _attempts_email},
+            "refresh_tokens": {"token_hash": _token_hash},
+            "industries": {"name": _industry_name},
+            "applications": {"job_and_applicant": _job_applicant},
+        }
+    )
+    return store
+
+
+class MemoryUnitOfWork(MemoryUnitOfWorkBase):
+    def __init__(self, store: MemoryStore, clock: Clock) -> None:
+        super().__init__(store, clock)
+        self.users = MemoryUserRepository(self)
+        self.codes = MemoryOneTimeCodeRepository(self)
+        self.refresh_tokens = MemoryRefreshTokenRepository(self)
+        self.catalog = MemoryCatalogRepository(self)
+        self.jobs = MemoryJobRepository(self)
+        self.applications = MemoryApplicationRepository(self)
+
+
+class MemoryUnitOfWorkFactory:
+    """Makes a new unit of work per use case over one shared store."""
+
+    def __init__(self, store: MemoryStore, clock: Clock) -> None:
+        self.store = store
+        self._clock = clock
+
+    def __call__(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self.store, self._clock)

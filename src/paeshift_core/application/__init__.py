@@ -1,0 +1,1 @@
+"""Use cases: commands and queries working only through ports."""

@@ -1,0 +1,56 @@
+"""What every use case receives: the ports (``Deps``), platform policy, and the principal.
+
+Use cases are grouped in small classes per area (``IdentityUseCases``, ``JobUseCases``, ...)
+built from one ``Deps``. Each write opens a new unit of work from ``deps.uow`` and commits
+explicitly. Who is acting is always a :class:`Principal` built from the authenticated token,
+never from request data.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from attrs import field, frozen
+
+from paeshift_core.domain.pricing import DEFAULT_FEE_RATE_BP
+from paeshift_core.domain.users import Role
+from paeshift_core.ports.clock import Clock
+from paeshift_core.ports.email import EmailSender
+from paeshift_core.ports.ids import IdGenerator
+from paeshift_core.ports.rate_limit import RateLimiter
+from paeshift_core.ports.security import PasswordHasher, TokenService
+from paeshift_core.ports.unit_of_work import UnitOfWorkFactory
+
+
+@frozen
+class Principal:
+    """The authenticated caller."""
+
+    user_id: int
+    role: Role
+
+
+@frozen
+class Policy:
+    """Platform settings the rules depend on (DOMAIN.md: configurable values)."""
+
+    fee_rate_bp: int = DEFAULT_FEE_RATE_BP
+    timezone: str = "Africa/Lagos"
+    start_lead: timedelta = timedelta(hours=2)
+    geofence_m: int = 500
+    auto_complete_after: timedelta = timedelta(hours=24)
+    auto_cancel_after: timedelta = timedelta(hours=24)
+
+
+@frozen
+class Deps:
+    """The ports a use case may use; built once by the entrypoint's bootstrap."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
+    hasher: PasswordHasher
+    tokens: TokenService
+    email: EmailSender
+    rate_limiter: RateLimiter
+    policy: Policy = field(factory=Policy)

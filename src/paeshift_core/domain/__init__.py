@@ -1,0 +1,1 @@
+"""Entities, value objects, state machines, domain events and errors (DOMAIN.md)."""
