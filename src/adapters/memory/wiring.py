@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+from adapters.memory import money_repositories, notification_repositories, reputation, saved_jobs
+from adapters.memory.feed import MemoryFeedQuery
+from adapters.memory.ledger import MemoryLedger
+from adapters.memory.money_repositories import (
+    MemoryDisputeRepository,
+    MemoryPaymentIntentRepository,
+    MemoryWithdrawalRepository,
+)
+from adapters.memory.notification_repositories import (
+    MemoryNotificationPreferencesRepository,
+    MemoryNotificationRepository,
+    MemoryProcessedEventRepository,
+)
 from adapters.memory.repositories import (
     MemoryApplicationRepository,
     MemoryCatalogRepository,
@@ -10,6 +23,14 @@ from adapters.memory.repositories import (
     MemoryRefreshTokenRepository,
     MemoryUserRepository,
 )
+from adapters.memory.reputation import (
+    MemoryAchievementsRepository,
+    MemoryAwardRepository,
+    MemoryFeedbackRepository,
+    MemoryRatingSummaries,
+    MemoryReviewRepository,
+)
+from adapters.memory.saved_jobs import MemorySavedJobRepository
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWorkBase
 from paeshift_core.domain.aggregate import Aggregate
@@ -58,6 +79,10 @@ def new_memory_store() -> MemoryStore:
             "applications": {"job_and_applicant": _job_applicant},
         }
     )
+    store.unique.update(money_repositories.UNIQUE)
+    store.unique.update(saved_jobs.UNIQUE)
+    store.unique.update(notification_repositories.UNIQUE)
+    store.unique.update(reputation.UNIQUE)
     return store
 
 
@@ -70,6 +95,20 @@ class MemoryUnitOfWork(MemoryUnitOfWorkBase):
         self.catalog = MemoryCatalogRepository(self)
         self.jobs = MemoryJobRepository(self)
         self.applications = MemoryApplicationRepository(self)
+        self.ledger = MemoryLedger(self)
+        self.payment_intents = MemoryPaymentIntentRepository(self)
+        self.withdrawals = MemoryWithdrawalRepository(self)
+        self.disputes = MemoryDisputeRepository(self)
+        self.saved_jobs = MemorySavedJobRepository(self)
+        self.feed = MemoryFeedQuery(self)
+        self.notifications = MemoryNotificationRepository(self)
+        self.notification_preferences = MemoryNotificationPreferencesRepository(self)
+        self.processed_events = MemoryProcessedEventRepository(self)
+        self.reviews = MemoryReviewRepository(self)
+        self.rating_summaries = MemoryRatingSummaries(self)
+        self.awards = MemoryAwardRepository(self)
+        self.achievements = MemoryAchievementsRepository(self)
+        self.feedback = MemoryFeedbackRepository(self)
 
 
 class MemoryUnitOfWorkFactory:

@@ -12,11 +12,13 @@ from datetime import timedelta
 
 from attrs import field, frozen
 
+from paeshift_core.domain.money import Money
 from paeshift_core.domain.pricing import DEFAULT_FEE_RATE_BP
 from paeshift_core.domain.users import Role
 from paeshift_core.ports.clock import Clock
 from paeshift_core.ports.email import EmailSender
 from paeshift_core.ports.ids import IdGenerator
+from paeshift_core.ports.payments import PaymentGateway
 from paeshift_core.ports.rate_limit import RateLimiter
 from paeshift_core.ports.security import PasswordHasher, TokenService
 from paeshift_core.ports.unit_of_work import UnitOfWorkFactory
@@ -40,6 +42,12 @@ class Policy:
     geofence_m: int = 500
     auto_complete_after: timedelta = timedelta(hours=24)
     auto_cancel_after: timedelta = timedelta(hours=24)
+    #: Withdrawals (DOMAIN.md Payments): minimum ₦1,000, at most 5 a day, a daily amount cap.
+    withdrawal_minimum: Money = Money(100_000)
+    withdrawals_per_day: int = 5
+    withdrawal_daily_amount: Money = Money(50_000_000)
+    #: Disputes may be opened up to this long after a shift ended (DOMAIN.md Disputes).
+    dispute_window: timedelta = timedelta(hours=24)
 
 
 @frozen
@@ -54,3 +62,5 @@ class Deps:
     email: EmailSender
     rate_limiter: RateLimiter
     policy: Policy = field(factory=Policy)
+    #: The payment provider (sandbox by default); ``None`` where no payment use case runs.
+    gateway: PaymentGateway | None = None

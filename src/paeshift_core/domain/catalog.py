@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, frozen
 
 from paeshift_core.domain.aggregate import Aggregate
 from paeshift_core.domain.errors import Conflict
+from paeshift_core.domain.events import DomainEvent
 from paeshift_core.domain.text import bounded_text
 
 
 def _catalog_name(value: str) -> str:
     return bounded_text("name", value, min_len=2, max_len=80)
+
+
+@frozen(kw_only=True)
+class CatalogChanged(DomainEvent):
+    """An industry or subcategory was added (the cached catalog is stale)."""
+
+    industry_id: int
 
 
 @define(eq=False, kw_only=True)

@@ -9,6 +9,8 @@ not reset the count).
 from __future__ import annotations
 
 import enum
+import math
+import secrets
 from datetime import datetime, timedelta
 
 from attrs import define
@@ -18,6 +20,14 @@ from paeshift_core.domain.aggregate import Aggregate
 CODE_TTL = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=15)
+
+
+CODE_DIGITS = 6
+
+
+def new_code() -> str:
+    """Six decimal digits from the operating system's CSPRNG (leading zeros kept)."""
+    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
 
 
 class CodePurpose(enum.StrEnum):
@@ -40,6 +50,10 @@ class OneTimeCode(Aggregate):
     def is_live(self, now: datetime) -> bool:
         return self.consumed_at is None and now < self.expires_at
 
+    def consume(self, now: datetime) -> None:
+        """A code works once; a consumed code is no longer live."""
+        self.consumed_at = now
+
 
 @define(eq=False, kw_only=True)
 class CodeAttempts(Aggregate):
@@ -57,6 +71,11 @@ class CodeAttempts(Aggregate):
         if self.failures >= MAX_ATTEMPTS:
             self.locked_until = now + LOCKOUT
             self.failures = 0
+
+    def retry_after_s(self, now: datetime) -> int:
+        """Whole seconds until the lockout ends (a retry hint: at least 1)."""
+        until = self.locked_until or now
+        return max(1, math.ceil((until - now).total_seconds()))
 
     def clear(self) -> None:
         self.failures = 0

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from attrs import field, frozen
 
 from paeshift_core.domain.errors import InvalidInput
+
+E = TypeVar("E", bound=enum.Enum)
 
 DEFAULT_TIMEZONE = "Africa/Lagos"
 MINUTES_PER_DAY = 24 * 60
@@ -23,6 +26,19 @@ MINUTES_PER_DAY = 24 * 60
 class JobType(enum.StrEnum):
     SINGLE_DAY = "single_day"
     MULTIPLE_DAYS = "multiple_days"
+
+
+def parse_choice(kind: type[E], field_name: str, value: object) -> E:
+    """An enum member from its value, or ``InvalidInput`` naming the field and the choices."""
+    try:
+        return kind(value)
+    except ValueError as exc:
+        allowed = ", ".join(str(member.value) for member in kind)
+        raise InvalidInput(field_name, f"must be one of {allowed}") from exc
+
+
+def _job_type(value: str) -> JobType:
+    return parse_choice(JobType, "job_type", value)
 
 
 def _check_timezone(_: object, __: object, value: str) -> None:
@@ -40,7 +56,7 @@ def _minutes(t: time) -> int:
 class Schedule:
     """When a job's shifts happen, in the job's local timezone."""
 
-    job_type: JobType = field(converter=JobType)
+    job_type: JobType = field(converter=_job_type)
     start_date: date
     end_date: date
     start_time: time
@@ -54,8 +70,9 @@ class Schedule:
             raise InvalidInput("end_date", "must equal start_date for a single_day job")
         if self.job_type is JobType.MULTIPLE_DAYS and self.end_date == self.start_date:
             raise InvalidInput("end_date", "must be after start_date for a multiple_days job")
-        if self.start_time.second or self.end_time.second:
-            raise InvalidInput("start_time", "times are in whole minutes")
+        for name, moment in (("start_time", self.start_time), ("end_time", self.end_time)):
+            if moment.second or moment.microsecond or moment.tzinfo is not None:
+                raise InvalidInput(name, "must be a local time in whole minutes")
 
     @property
     def days(self) -> int:

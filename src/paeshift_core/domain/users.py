@@ -11,12 +11,16 @@ from attrs import define, field, frozen
 from paeshift_core.domain.aggregate import Aggregate
 from paeshift_core.domain.contact import Email, PhoneNumber
 from paeshift_core.domain.errors import InvalidInput, PermissionDenied, RuleViolation
+from paeshift_core.domain.events import DomainEvent
 from paeshift_core.domain.geo import GeoPoint
 from paeshift_core.domain.text import bounded_text
 
 MAX_BIO = 1000
 MAX_SKILLS = 30
 MAX_SKILL_LEN = 40
+MAX_ADDRESS = 300
+MIN_PASSWORD = 8
+MAX_PASSWORD = 128
 _NUBAN = re.compile(r"^\d{10}$")
 
 
@@ -26,8 +30,64 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+def parse_role(value: Role | str) -> Role:
+    """A role given by a caller (``role`` field); any of the three names is well-formed."""
+    try:
+        return Role(value)
+    except ValueError:
+        raise InvalidInput("role", "must be client or applicant") from None
+
+
 def person_name(field_name: str, value: str) -> str:
     return bounded_text(field_name, value, min_len=1, max_len=50)
+
+
+def check_password(password: str, field_name: str = "password") -> str:
+    """A new password: 8-128 characters, not only spaces. Returned unchanged (never stripped)."""
+    if not isinstance(password, str) or not password.strip():
+        raise InvalidInput(field_name, "must not be empty")
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(field_name, f"must be at least {MIN_PASSWORD} characters")
+    if len(password) > MAX_PASSWORD:
+        raise InvalidInput(field_name, f"must be at most {MAX_PASSWORD} characters")
+    return password
+
+
+def profile_bio(value: str) -> str:
+    return bounded_text("bio", value, max_len=MAX_BIO)
+
+
+def profile_address(value: str) -> str:
+    return bounded_text("address", value, max_len=MAX_ADDRESS)
+
+
+@frozen(kw_only=True)
+class UserSignedUp(DomainEvent):
+    user_id: int
+    role: str
+
+
+@frozen(kw_only=True)
+class UserVerified(DomainEvent):
+    user_id: int
+
+
+@frozen(kw_only=True)
+class PasswordChanged(DomainEvent):
+    user_id: int
+
+
+@frozen(kw_only=True)
+class RoleSwitched(DomainEvent):
+    user_id: int
+    role: str
+
+
+@frozen(kw_only=True)
+class ProfileUpdated(DomainEvent):
+    """Public profile data changed (cache invalidation of public profiles)."""
+
+    user_id: int
 
 
 def _bank(value: str) -> str:
@@ -111,5 +171,62 @@ class User(Aggregate):
         """Clients and applicants may switch between the two; admin is never self-granted."""
         if role is Role.ADMIN or self.role is Role.ADMIN:
             raise PermissionDenied("the admin role is granted by an operator only")
+        if role is self.role:
+            return
         self.role = role
+        self.updated_at = now
+        self.record(RoleSwitched(occurred_at=now, user_id=self.id, role=role.value))
+
+    @property
+    def can_log_in(self) -> bool:
+        """Unverified and deactivated users cannot log in (DOMAIN.md Identity)."""
+        return self.is_verified and self.is_active
+
+    def mark_verified(self, now: datetime) -> None:
+        if self.is_verified:
+            return
+        self.is_verified = True
+        self.updated_at = now
+        self.record(UserVerified(occurred_at=now, user_id=self.id))
+
+    def change_password_hash(self, password_hash: str, now: datetime) -> None:
+        self.password_hash = password_hash
+        self.updated_at = now
+        self.record(PasswordChanged(occurred_at=now, user_id=self.id))
+
+    def update_profile(
+        self,
+        now: datetime,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        phone: PhoneNumber | None = None,
+        bio: str | None = None,
+        skills: tuple[str, ...] | None = None,
+        address: str | None = None,
+        location: GeoPoint | None = None,
+        clear_location: bool = False,
+    ) -> None:
+        """Apply the given fields (``None`` leaves a field unchanged), already validated."""
+        if first_name is not None:
+            self.first_name = first_name
+        if last_name is not None:
+            self.last_name = last_name
+        if phone is not None:
+            self.phone = phone
+        if bio is not None:
+            self.bio = bio
+        if skills is not None:
+            self.skills = skills
+        if address is not None:
+            self.address = address
+        if clear_location:
+            self.location = None
+        elif location is not None:
+            self.location = location
+        self.updated_at = now
+        self.record(ProfileUpdated(occurred_at=now, user_id=self.id))
+
+    def set_payout_account(self, account: PayoutAccount, now: datetime) -> None:
+        self.payout_account = account
         self.updated_at = now

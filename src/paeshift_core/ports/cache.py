@@ -7,12 +7,28 @@ from typing import Protocol
 
 
 class Cache(Protocol):
+    """Cache-aside with generation invalidation (ARCHITECTURE.md Caching).
+
+    ``namespace`` is a code constant (``jobs``, ``feed``, ``profiles``, ``catalog``: short
+    lower-case ASCII without ``:``); ``key`` identifies one read model in it. Only values that
+    are the same for every viewer may be cached: a per-user value needs the user in ``key``,
+    and money state is never cached. A cache that cannot reach its store loads instead of
+    failing: the cache may make reads faster, never make them fail.
+    """
+
     async def get_or_load(
         self, namespace: str, key: str, load: Callable[[], Awaitable[bytes]], ttl_s: int
     ) -> bytes:
-        """Return the cached bytes of ``namespace/key`` at its current generation, or load them."""
+        """Return the cached bytes of ``namespace/key`` at its current generation, or load them.
+
+        Concurrent misses of one key share one ``load``; an exception from ``load`` reaches
+        every waiting caller and nothing is cached.
+        """
         ...
 
     async def invalidate(self, namespace: str, key: str | None = None) -> None:
-        """Bump the generation of one key, or of the whole namespace when ``key`` is None."""
+        """Bump the generation of one key, or of the whole namespace when ``key`` is None.
+
+        Called after the commit that changed the data; later reads never see the old value.
+        """
         ...

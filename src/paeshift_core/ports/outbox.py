@@ -21,7 +21,12 @@ class OutboxEvent:
 
 class OutboxReader(Protocol):
     async def pending(self, limit: int) -> list[OutboxEvent]:
-        """Committed events not yet marked delivered, oldest first."""
+        """Committed events not yet marked delivered, oldest first.
+
+        An adapter shared by several relays claims what it returns for a while (the SQL one:
+        ``FOR UPDATE SKIP LOCKED`` and a lease, see ``SqlOutboxReader``), so concurrent relays
+        get disjoint events; an event not marked delivered is offered again once its claim
+        runs out (delivery stays at least once)."""
         ...
 
     async def mark_delivered(self, event_ids: list[int]) -> None: ...

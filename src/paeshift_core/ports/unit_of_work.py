@@ -11,23 +11,94 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from paeshift_core.ports.feed import FeedQuery
+from paeshift_core.ports.feedback import FeedbackRepository
+from paeshift_core.ports.gamification import AchievementsRepository, AwardRepository
+from paeshift_core.ports.ledger import Ledger
+from paeshift_core.ports.notifications import (
+    NotificationPreferencesRepository,
+    NotificationRepository,
+    ProcessedEventRepository,
+)
 from paeshift_core.ports.repositories import (
     ApplicationRepository,
     CatalogRepository,
+    DisputeRepository,
     JobRepository,
     OneTimeCodeRepository,
+    PaymentIntentRepository,
     RefreshTokenRepository,
+    SavedJobRepository,
     UserRepository,
+    WithdrawalRepository,
 )
+from paeshift_core.ports.reviews import RatingSummaries, ReviewRepository
 
 
 class UnitOfWork(Protocol):
-    users: UserRepository
-    codes: OneTimeCodeRepository
-    refresh_tokens: RefreshTokenRepository
-    catalog: CatalogRepository
-    jobs: JobRepository
-    applications: ApplicationRepository
+    # Read-only members: a protocol attribute would be invariant, so an adapter's concrete
+    # repository type (e.g. MemoryUserRepository) would not satisfy it.
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def codes(self) -> OneTimeCodeRepository: ...
+
+    @property
+    def refresh_tokens(self) -> RefreshTokenRepository: ...
+
+    @property
+    def catalog(self) -> CatalogRepository: ...
+
+    @property
+    def jobs(self) -> JobRepository: ...
+
+    @property
+    def applications(self) -> ApplicationRepository: ...
+
+    @property
+    def ledger(self) -> Ledger: ...
+
+    @property
+    def payment_intents(self) -> PaymentIntentRepository: ...
+
+    @property
+    def withdrawals(self) -> WithdrawalRepository: ...
+
+    @property
+    def disputes(self) -> DisputeRepository: ...
+
+    @property
+    def saved_jobs(self) -> SavedJobRepository: ...
+
+    @property
+    def feed(self) -> FeedQuery:
+        """The feed's read models (reads only)."""
+        ...
+
+    @property
+    def notifications(self) -> NotificationRepository: ...
+
+    @property
+    def notification_preferences(self) -> NotificationPreferencesRepository: ...
+
+    @property
+    def processed_events(self) -> ProcessedEventRepository: ...
+
+    @property
+    def reviews(self) -> ReviewRepository: ...
+
+    @property
+    def rating_summaries(self) -> RatingSummaries: ...
+
+    @property
+    def awards(self) -> AwardRepository: ...
+
+    @property
+    def achievements(self) -> AchievementsRepository: ...
+
+    @property
+    def feedback(self) -> FeedbackRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

@@ -1,0 +1,523 @@
+"""The benchmark, end to end, in one command (README: Performance).
+
+    .venv/bin/python -m bench.run --jobs 100000 --duration 20
+
+1. creates the database ``paeshift_bench`` on the local PostgreSQL (dropped first), migrates it
+   and seeds it with ``paeshift seed`` (timed);
+2. starts ``paeshift serve --workers 2`` on 127.0.0.1 in bench mode (the ``/bench/*`` reference
+   endpoints), without the Redis cache unless ``--cache`` is given;
+3. drives it on loopback: wrk with ``bench/lua/paths.lua`` for the closed-loop read scenarios
+   (reference endpoints, job detail by Zipf-popular id, feed with random filters, public
+   profile), then the open-loop generator (``bench/openloop.py``) for the authenticated mixed
+   workload at a fixed arrival rate; every scenario is bounded by ``--duration``;
+4. scrapes ``/metrics`` around each scenario (SQL statements per request, cache hit rate);
+5. writes ``bench/results/<date>-<label>.md`` and ``.json`` with the machine facts and this
+   command.
+
+Needs ``wrk`` (Debian: ``apt-get install wrk``), PostgreSQL and Redis on localhost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from importlib.metadata import version
+from pathlib import Path
+
+import httpx
+import psycopg
+import redis
+from prometheus_client.parser import text_string_to_metric_families
+
+from adapters.http.bench_routes import REDIS_KEY_PREFIX, REDIS_KEYS
+from adapters.security.tokens import JwtTokenService
+from bench.openloop import OpenLoopResult, Operation, percentile, run_open_loop
+from bench.report import PLAIN, Report, ScenarioResult, write_report
+from bench.workload import API, Dataset, Zipf, feed_query, load_dataset, write_paths
+from paeshift_core.domain.users import Role
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+LUA = ROOT / "bench" / "lua" / "paths.lua"
+JWT_SECRET = "paeshift-benchmark-secret-not-for-production-use"
+PK_SELECT = "reference_pk_select"
+
+Snapshot = dict[tuple[str, tuple[tuple[str, str], ...]], float]
+
+
+def _args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--jobs", type=int, default=100_000)
+    parser.add_argument("--applications", type=int, default=None, help="default: 5 per job")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds per scenario")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds before each scenario")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rate", type=float, default=100.0, help="mixed workload, requests/s")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432", help="server")
+    parser.add_argument("--database", default="paeshift_bench")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/9", help="bench Redis db")
+    parser.add_argument(
+        "--cache",
+        action="store_true",
+        help="run the service with Redis (PAESHIFT_REDIS_URL) and its worker: the cached setup",
+    )
+    parser.add_argument(
+        "--server-env", action="append", default=[], metavar="NAME=VALUE", help="extra settings"
+    )
+    parser.add_argument("--skip-seed", action="store_true", help="reuse the seeded database")
+    parser.add_argument("--label", default=None, help="report name suffix (baseline / cache)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    return parser.parse_args(argv)
+
+
+def _psql_url(args: argparse.Namespace, database: str) -> str:
+    return f"{args.pg.rstrip('/')}/{database}"
+
+
+# -- database and seed -------------------------------------------------------------------------
+def prepare_database(args: argparse.Namespace) -> dict[str, object]:
+    """Drop, create, migrate and seed the bench database; returns the seed's figures."""
+    with psycopg.connect(_psql_url(args, "postgres"), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{args.database}"')
+    env = {**os.environ, "PAESHIFT_DATABASE_URL": _psql_url(args, args.database)}
+    subprocess.run([BIN / "paeshift", "migrate"], env=env, check=True, cwd=ROOT)
+    command = [str(BIN / "paeshift"), "seed", "--jobs", str(args.jobs), "--seed", str(args.seed)]
+    if args.applications is not None:
+        command += ["--applications", str(args.applications)]
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, check=True, cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    print(done.stdout.splitlines()[-1] if done.stdout else "", flush=True)
+    return {"seed_command": "paeshift " + shlex.join(command[1:]), "seed_wall_s": round(seconds, 1)}
+
+
+def fill_redis(url: str) -> None:
+    """The keys ``/bench/redis-get`` reads: about 600 bytes of JSON each."""
+    client = redis.Redis.from_url(url)
+    value = json.dumps({"id": 0, "title": "x" * 500, "status": "upcoming"})
+    with client.pipeline() as pipe:
+        for key in range(REDIS_KEYS):
+            pipe.set(f"{REDIS_KEY_PREFIX}{key}", value)
+        pipe.execute()
+    client.close()
+
+
+# -- the server ----------------------------------------------------------------------------
+@contextmanager
+def server(args: argparse.Namespace, log_dir: Path) -> Iterator[str]:
+    """``paeshift serve`` (and with ``--cache`` the worker) until the block ends."""
+    env = {
+        **os.environ,
+        "PAESHIFT_DATABASE_URL": _psql_url(args, args.database),
+        "PAESHIFT_BENCH_MODE": "1",
+        "PAESHIFT_BENCH_REDIS_URL": args.redis,
+        "PAESHIFT_JWT_SECRET": JWT_SECRET,
+        "PAESHIFT_LOG_LEVEL": "WARNING",
+        "PAESHIFT_LOG_FORMAT": "json",
+    }
+    env.pop("PAESHIFT_REDIS_URL", None)
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    if args.cache:
+        env["PAESHIFT_REDIS_URL"] = args.redis
+    for item in args.server_env:
+        name, _, value = item.partition("=")
+        env[name] = value
+    log_dir.mkdir(parents=True, exist_ok=True)
+    base = f"http://127.0.0.1:{args.port}"
+    serve: list[str | Path] = [
+        BIN / "paeshift",
+        "serve",
+        "--port",
+        str(args.port),
+        "--workers",
+        str(args.workers),
+    ]
+    processes = []
+    with (log_dir / "server.log").open("w") as log:
+        processes.append(subprocess.Popen(serve, env=env, cwd=ROOT, stdout=log, stderr=log))
+        if args.cache:
+            processes.append(
+                subprocess.Popen(
+                    [BIN / "paeshift", "worker"], env=env, cwd=ROOT, stdout=log, stderr=log
+                )
+            )
+        try:
+            _wait_ready(base, processes[0])
+            yield base
+        finally:
+            for process in reversed(processes):
+                process.send_signal(signal.SIGINT)
+            for process in processes:
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+
+
+def _wait_ready(base: str, process: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the server exited; see its log in var/bench/")
+        try:
+            if httpx.get(f"{base}/health/ready", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("the server did not become ready in time")
+
+
+# -- metrics -------------------------------------------------------------------------------
+def scrape(base: str) -> Snapshot:
+    text = httpx.get(f"{base}/metrics", timeout=10).text
+    found: Snapshot = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            found[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return found
+
+
+def _served_by_app(labels: dict[str, str]) -> bool:
+    route = labels.get("route", "")
+    return not route.startswith(("/metrics", "/health"))
+
+
+def metric_deltas(before: Snapshot, after: Snapshot) -> dict[str, float | None]:
+    """SQL statements per request and cache hit rate between two scrapes."""
+    sums = {"sql": 0.0, "requests": 0.0, "hit": 0.0, "miss": 0.0, "server_errors": 0.0}
+    for (name, label_items), value in after.items():
+        delta = value - before.get((name, label_items), 0.0)
+        labels = dict(label_items)
+        if name == "paeshift_http_request_sql_statements_sum" and _served_by_app(labels):
+            sums["sql"] += delta
+        elif name == "paeshift_http_request_sql_statements_count" and _served_by_app(labels):
+            sums["requests"] += delta
+        elif name == "paeshift_cache_requests_total" and labels.get("result") in ("hit", "miss"):
+            sums[labels["result"]] += delta
+        elif name == "paeshift_http_request_duration_seconds_count" and labels.get(
+            "status", ""
+        ).startswith("5"):
+            sums["server_errors"] += delta
+    lookups = sums["hit"] + sums["miss"]
+    return {
+        "sql_per_request": sums["sql"] / sums["requests"] if sums["requests"] else None,
+        "cache_hit_rate": sums["hit"] / lookups if lookups else None,
+        "server_requests": sums["requests"],
+        "server_5xx": sums["server_errors"],
+    }
+
+
+# -- scenarios -----------------------------------------------------------------------------
+def run_wrk(args: argparse.Namespace, base: str, paths: Path, duration: float) -> dict[str, object]:
+    command = [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{max(1, round(duration))}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(LUA),
+        base,
+        "--",
+        str(paths),
+    ]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    for line in done.stdout.splitlines():
+        if line.startswith("WRK_JSON "):
+            parsed: dict[str, object] = json.loads(line.removeprefix("WRK_JSON "))
+            return parsed
+    raise RuntimeError(f"no WRK_JSON line in wrk's output:\n{done.stdout}\n{done.stderr}")
+
+
+def wrk_scenario(
+    args: argparse.Namespace,
+    base: str,
+    name: str,
+    description: str,
+    paths: Path,
+    reference: str | None,
+) -> ScenarioResult:
+    if args.warmup > 0:
+        run_wrk(args, base, paths, args.warmup)
+    before = scrape(base)
+    out = run_wrk(args, base, paths, args.duration)
+    deltas = metric_deltas(before, scrape(base))
+    errors: dict[str, int] = out["errors"]  # type: ignore[assignment]
+    latency: dict[str, float] = out["latency_us"]  # type: ignore[assignment]
+    seconds = int(out["duration_us"]) / 1e6  # type: ignore[call-overload]
+    requests = int(out["requests"])  # type: ignore[call-overload]
+    result = ScenarioResult(
+        name=name,
+        description=description,
+        generator="wrk",
+        duration_s=round(seconds, 1),
+        requests=requests,
+        requests_per_s=round(requests / seconds, 1),
+        p50_ms=latency["p50"] / 1000,
+        p95_ms=latency["p95"] / 1000,
+        p99_ms=latency["p99"] / 1000,
+        errors=sum(v for k, v in errors.items() if k != "status") + int(deltas["server_5xx"] or 0),
+        rejected=int(errors["status"]) - int(deltas["server_5xx"] or 0),
+        sql_statements_per_request=_round(deltas["sql_per_request"]),
+        cache_hit_rate=_round(deltas["cache_hit_rate"], 3),
+        reference=reference,
+        notes={"connections": args.connections, "threads": args.threads},
+    )
+    print(f"{name}: {result.requests_per_s} req/s, p99 {result.p99_ms:.1f} ms", flush=True)
+    return result
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def mixed_operations(
+    data: Dataset, feed_paths: list[str], today: date
+) -> Callable[[random.Random], tuple[str, Operation]]:
+    """≈ 90 % reads, 10 % writes (apply, save, mark read, post job) by seeded users."""
+    rng = random.Random(7)
+    tokens = JwtTokenService(JWT_SECRET)
+    now = datetime.now(UTC)
+    applicants = rng.sample(data.applicants, min(2_000, len(data.applicants)))
+    with_unread = [u for u in applicants if data.unread.get(u)]
+    clients = rng.sample(data.clients, min(500, len(data.clients)))
+
+    def auth(user_id: int, role: Role) -> dict[str, str]:
+        return {"Authorization": f"Bearer {tokens.issue_access(user_id, role, now)[0]}"}
+
+    headers = {u: auth(u, Role.APPLICANT) for u in applicants}
+    headers.update({c: auth(c, Role.CLIENT) for c in clients})
+    jobs = Zipf(data.public_jobs, rng)
+    open_jobs = Zipf(data.open_jobs or data.public_jobs, rng)
+    users = Zipf(data.users, rng)
+
+    def get(path: str, user: int) -> Operation:
+        return lambda client: client.get(path, headers=headers[user])
+
+    def post_job(user: int, r: random.Random) -> Operation:
+        industry_id, subcategory_id = r.choice(data.catalog)
+        start = today + timedelta(days=r.randint(3, 30))
+        body = {
+            "title": "Bench shift",
+            "industry_id": industry_id,
+            "subcategory_id": subcategory_id,
+            "job_type": "single_day",
+            "shift_type": "morning",
+            "start_date": start.isoformat(),
+            "end_date": start.isoformat(),
+            "start_time": "07:00",
+            "end_time": "13:00",
+            "applicants_needed": r.randint(1, 4),
+            "hourly_rate": {"amount": r.randrange(50_000, 300_001, 5_000)},
+            "address": "12 Allen Avenue, Ikeja, Lagos",
+            "location": {"latitude": 6.6018, "longitude": 3.3515},
+        }
+        return lambda client: client.post(f"{API}/jobs", json=body, headers=headers[user])
+
+    def mark_read(r: random.Random) -> tuple[str, Operation]:
+        candidates = [u for u in with_unread if data.unread.get(u)]
+        if not candidates:
+            return "notifications", get(f"{API}/me/notifications", r.choice(applicants))
+        user = r.choice(candidates)
+        notification_id = data.unread[user].pop()
+        path = f"{API}/me/notifications/{notification_id}/read"
+        return "mark_read", lambda client: client.post(path, headers=headers[user])
+
+    def pick(r: random.Random) -> tuple[str, Operation]:
+        roll = r.random() * 100
+        user = r.choice(applicants)
+        if roll < 30:
+            return "job_detail", get(f"{API}/jobs/{jobs.one()}", user)
+        if roll < 55:
+            return "feed", get(r.choice(feed_paths), user)
+        if roll < 65:
+            return "my_applications", get(f"{API}/me/applications", user)
+        if roll < 75:
+            return "notifications", get(f"{API}/me/notifications", user)
+        if roll < 80:
+            return "unread_count", get(f"{API}/me/notifications/unread-count", user)
+        if roll < 90:
+            return "profile", get(f"{API}/users/{users.one()}", user)
+        if roll < 94:
+            path = f"{API}/jobs/{open_jobs.one()}/applications"
+            return "apply", lambda client: client.post(path, headers=headers[user])
+        if roll < 97:
+            path = f"{API}/me/saved-jobs/{jobs.one()}"
+            return "save", lambda client: client.put(path, headers=headers[user])
+        if roll < 99:
+            return mark_read(r)
+        return "post_job", post_job(r.choice(clients), r)
+
+    return pick
+
+
+def mixed_scenario(
+    args: argparse.Namespace, base: str, data: Dataset, feed_paths: list[str], today: date
+) -> ScenarioResult:
+    pick = mixed_operations(data, feed_paths, today)
+    before = scrape(base)
+    outcome: OpenLoopResult = asyncio.run(
+        run_open_loop(base, rate=args.rate, duration_s=args.duration, pick=pick, seed=args.seed)
+    )
+    deltas = metric_deltas(before, scrape(base))
+    lat = outcome.latencies_ms
+    result = ScenarioResult(
+        name="mixed_authenticated",
+        description=(
+            "logged-in users at a fixed arrival rate: ≈ 90 % reads (job detail, feed, my "
+            "applications, notifications, unread count, profiles), 10 % writes (apply, save, "
+            "mark read, post job); latency from the scheduled start (no coordinated omission)"
+        ),
+        generator="open-loop",
+        duration_s=round(outcome.duration_s, 1),
+        requests=len(lat),
+        requests_per_s=round(len(lat) / outcome.duration_s, 1),
+        p50_ms=round(percentile(lat, 50), 2),
+        p95_ms=round(percentile(lat, 95), 2),
+        p99_ms=round(percentile(lat, 99), 2),
+        errors=outcome.errors,
+        rejected=outcome.rejected,
+        sql_statements_per_request=_round(deltas["sql_per_request"]),
+        cache_hit_rate=_round(deltas["cache_hit_rate"], 3),
+        target_rate_per_s=args.rate,
+        notes={
+            "operations": {k: dict(v) for k, v in sorted(outcome.by_operation.items())},
+            "generator max start lag ms": round(outcome.max_start_lag_ms, 1),
+        },
+    )
+    print(f"mixed: {result.requests_per_s} req/s, p99 {result.p99_ms:.1f} ms", flush=True)
+    return result
+
+
+# -- machine facts ---------------------------------------------------------------------------
+def _first_line(command: list[str]) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError:
+        return "unavailable"
+    return (done.stdout or done.stderr).strip().splitlines()[0]
+
+
+def machine_facts(args: argparse.Namespace) -> dict[str, str]:
+    cpu = "unknown"
+    memory = "unknown"
+    with open("/proc/cpuinfo", encoding="utf-8") as info:
+        for line in info:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo", encoding="utf-8") as info:
+        for line in info:
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) // 1024} MiB"
+    with psycopg.connect(_psql_url(args, "postgres")) as conn:
+        pg = str(conn.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
+    client = redis.Redis.from_url(args.redis)
+    redis_version = str(client.info("server")["redis_version"])
+    client.close()
+    commit = _first_line(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
+    dirty = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return {
+        "cores": str(os.cpu_count()),
+        "cpu": cpu,
+        "memory": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "postgresql": pg,
+        "redis": redis_version,
+        "wrk": _first_line(["wrk", "--version"]).split(" [")[0],
+        "litestar / sqlalchemy / psycopg / uvicorn": " / ".join(
+            version(name) for name in ("litestar", "sqlalchemy", "psycopg", "uvicorn")
+        ),
+        "commit": commit + (" (with uncommitted changes)" if dirty else ""),
+        "note": "client (wrk / open-loop generator), server and databases share these cores",
+    }
+
+
+# -- main ----------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    args = _args(argv)
+    command = "python -m bench.run " + shlex.join(sys.argv[1:] if argv is None else argv)
+    label = args.label or ("cache" if args.cache else "baseline")
+    run_dir = ROOT / "var" / "bench"
+    seed_figures: dict[str, object] = {}
+    if not args.skip_seed:
+        seed_figures = prepare_database(args)
+    fill_redis(args.redis)
+    data = load_dataset(_psql_url(args, args.database))
+    rng = random.Random(args.seed)
+    today = datetime.now(UTC).date()
+    samples = 200_000
+    jobs = Zipf(data.public_jobs, rng).draw(samples)
+    users = Zipf(data.users, rng).draw(samples)
+    feed_paths = [feed_query(rng, today) for _ in range(20_000)]
+    files = {
+        "plain": write_paths(run_dir / "plain.txt", ["/bench/plain"]),
+        "redis": write_paths(run_dir / "redis.txt", [f"/bench/redis-get/{i}" for i in jobs]),
+        "pk": write_paths(run_dir / "pk.txt", [f"/bench/pk-select/{i}" for i in jobs]),
+        "job": write_paths(run_dir / "job.txt", [f"{API}/jobs/{i}" for i in jobs]),
+        "feed": write_paths(run_dir / "feed.txt", feed_paths),
+        "profile": write_paths(run_dir / "profile.txt", [f"{API}/users/{i}" for i in users]),
+    }
+    scenarios = []
+    with server(args, run_dir) as base:
+        plan = [
+            (PLAIN, "reference: a constant JSON document, no I/O", "plain", None),
+            ("reference_redis_get", "reference: one Redis GET", "redis", PLAIN),
+            (PK_SELECT, "reference: one primary-key SELECT (same engine)", "pk", PLAIN),
+            ("job_detail", "GET /jobs/{id}, Zipf-popular public jobs", "job", PK_SELECT),
+            ("feed", "GET /jobs with random filters, sorts and near", "feed", PK_SELECT),
+            ("public_profile", "GET /users/{id}, Zipf-popular users", "profile", PK_SELECT),
+        ]
+        for name, description, key, reference in plan:
+            scenarios.append(wrk_scenario(args, base, name, description, files[key], reference))
+        scenarios.append(mixed_scenario(args, base, data, feed_paths, today))
+    report = Report(
+        title=f"Paeshift benchmark: {label}",
+        date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        command=command,
+        machine=machine_facts(args),
+        dataset={**data.counts, **seed_figures, "seed": args.seed},
+        settings={
+            "server": f"paeshift serve --workers {args.workers} (uvicorn), 127.0.0.1",
+            "cache": "on (PAESHIFT_REDIS_URL)" if args.cache else "off (no Redis cache)",
+            "log level": "WARNING",
+            "wrk": f"{args.threads} threads, {args.connections} connections, "
+            f"{args.duration:g} s per scenario after {args.warmup:g} s warm-up",
+            "mixed workload": f"{args.rate:g} requests/s (open loop), {args.duration:g} s",
+            "extra server settings": ", ".join(args.server_env) or "none",
+        },
+        scenarios=scenarios,
+    )
+    md, js = write_report(report, args.out, f"{date.today().isoformat()}-{label}")
+    print(f"report: {md} and {js}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""E-mail senders (console for development; SMTP in production)."""

@@ -1,0 +1,1 @@
+"""The HTTP driving adapter: Litestar controllers, msgspec schemas, auth and error mapping."""

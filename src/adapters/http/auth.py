@@ -1,0 +1,121 @@
+"""Resolving the caller: ``Authorization: Bearer`` or the browser session cookie.
+
+Authentication only; what the caller may do is decided by the use cases (ARCHITECTURE.md
+HTTP). Browsers get the access token in an HttpOnly, SameSite=Lax cookie and the refresh token
+in a second one scoped to ``/api/v1/auth``, so page scripts never see either token. A request
+carrying a bearer token is judged by that token alone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import Cookie
+from litestar.di import NamedDependency, Provide
+from litestar.openapi.spec import Reference, SecurityScheme
+
+from adapters.http.services import ApiServices, services_of
+from adapters.observability.request_context import bind_user
+from paeshift_core.application.context import Principal
+from paeshift_core.application.identity import AuthTokens
+from paeshift_core.domain.errors import Unauthenticated
+
+ACCESS_COOKIE = "paeshift_session"
+REFRESH_COOKIE = "paeshift_refresh"
+REFRESH_COOKIE_PATH = "/api/v1/auth"
+
+SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
+    "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
+    "session": SecurityScheme(type="apiKey", name=ACCESS_COOKIE, security_scheme_in="cookie"),
+}
+#: ``security=`` of every route that needs a caller.
+AUTHENTICATED: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
+
+
+def _access_token(request: Request[Any, Any, Any]) -> str | None:
+    header = request.headers.get("authorization")
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("use 'Authorization: Bearer <token>'", code="invalid_token")
+        return token.strip()
+    return request.cookies.get(ACCESS_COOKIE) or None
+
+
+async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+    token = _access_token(request)
+    if token is None:
+        raise Unauthenticated("log in first", code="not_authenticated")
+    principal = await services_of(request.app.state).core.identity.authenticate(token)
+    bind_user(principal.user_id)  # for the request's access log line
+    return principal
+
+
+async def provide_viewer(request: Request[Any, Any, Any]) -> Principal | None:
+    """The caller if any: public routes personalise for a logged-in viewer."""
+    token = _access_token(request)
+    if token is None:
+        return None
+    principal = await services_of(request.app.state).core.identity.authenticate(token)
+    bind_user(principal.user_id)
+    return principal
+
+
+async def _provide_services(request: Request[Any, Any, Any]) -> ApiServices:
+    return services_of(request.app.state)
+
+
+#: App-level dependencies; handlers declare them with ``NamedDependency[...]``.
+DEPENDENCIES = {
+    "principal": Provide(provide_principal),
+    "viewer": Provide(provide_viewer),
+    "services": Provide(_provide_services),
+}
+
+Caller = NamedDependency[Principal]
+Viewer = NamedDependency[Principal | None]
+Services = NamedDependency[ApiServices]
+
+
+def _max_age(expires_at: datetime, now: datetime) -> int:
+    return max(0, int((expires_at - now).total_seconds()))
+
+
+def session_cookies(tokens: AuthTokens, now: datetime, *, secure: bool) -> list[Cookie]:
+    """The two HttpOnly, SameSite=Lax cookies of a browser session."""
+    return [
+        Cookie(
+            key=ACCESS_COOKIE,
+            value=tokens.access_token,
+            max_age=_max_age(tokens.access_expires_at, now),
+            httponly=True,
+            samesite="lax",
+            secure=secure,
+            path="/",
+        ),
+        Cookie(
+            key=REFRESH_COOKIE,
+            value=tokens.refresh_token,
+            max_age=_max_age(tokens.refresh_expires_at, now),
+            httponly=True,
+            samesite="lax",
+            secure=secure,
+            path=REFRESH_COOKIE_PATH,
+        ),
+    ]
+
+
+#: Set on logout: both session cookies expire at once.
+EXPIRED_SESSION_COOKIES = [
+    Cookie(key=ACCESS_COOKIE, value="", max_age=0, httponly=True, samesite="lax", path="/"),
+    Cookie(
+        key=REFRESH_COOKIE,
+        value="",
+        max_age=0,
+        httponly=True,
+        samesite="lax",
+        path=REFRESH_COOKIE_PATH,
+    ),
+]

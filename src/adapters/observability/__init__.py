@@ -1,0 +1,1 @@
+"""Metrics (and later tracing) shared by the adapters and entrypoints."""

@@ -1,0 +1,306 @@
+"""Cache-aside on Redis with generation invalidation (ARCHITECTURE.md Caching).
+
+Key design (``prefix`` is ``psh`` in production; namespaces are code constants):
+
+- ``psh:{ns}:gen`` the namespace generation, and ``psh:{ns}:kgen:<key>`` the generation of one
+  key. Both are read by one MGET, so they carry the ``{ns}`` hash tag and share a Redis
+  Cluster slot.
+- ``psh:ns:g<namespace gen>.<key gen>:<key>`` the cached bytes. Values are read and written
+  one key at a time, so they carry no hash tag and spread over the cluster instead of piling
+  a whole namespace (every job detail) onto one shard.
+- ``psh:ns:lock:g<gens>:<key>`` a short lock (SET NX PX) held by the process loading a value.
+
+``invalidate`` only bumps a generation, so readers build new keys and stale values age out by
+TTL: no KEYS/SCAN. A generation is bumped to ``max(current + 1, server time in µs)`` and a
+missing namespace generation is created the same way, so a lost counter (eviction, restart
+without persistence) never brings back an older generation's values. Key generations expire
+after twice the longest value TTL, when every value written under the older generation has
+expired too.
+
+Stampedes: concurrent misses of one key in one process share a single load (single flight);
+across processes the first takes the Redis lock and loads, the others poll the value briefly,
+then load themselves. Value TTLs get ±10 % jitter so keys filled together do not expire
+together.
+
+Redis trouble never fails a read: every Redis call goes through ``RedisGuard`` (short timeout,
+circuit breaker), and after the first failed call a read stops using Redis and loads from the
+database, so it waits at most one timeout for Redis. Results per namespace (metrics and the
+``hits``/``misses``/``errors`` counters): ``hit`` served from Redis (also after waiting for
+another process's fill), ``miss`` loaded here after Redis answered, ``error`` loaded here
+because Redis did not answer. An invalidation that could not reach Redis is kept and retried
+before the next read, and that read bypasses the cache until the retry succeeds. Only read
+models that are the same for every viewer belong here, never money state or per-user private
+data (ARCHITECTURE.md Caching).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import secrets
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from typing import Literal
+
+from redis.asyncio import Redis
+
+from adapters.observability.metrics import CACHE_REQUESTS
+from adapters.redis.resilience import RedisGuard, RedisUnavailable
+
+Result = Literal["hit", "miss", "error"]
+_Loader = Callable[[], Awaitable[bytes]]
+_Slot = tuple[str, str, int, int]  # namespace, key, namespace generation, key generation
+
+_NAME = re.compile(r"[a-z0-9_.-]{1,64}")
+
+# KEYS[1] a generation key. ARGV[1] "1" bumps, "0" only creates a missing one; ARGV[2] TTL in
+# ms (0: none). string.format: Lua 5.1 would print a bare number as 1.7e+15.
+_GENERATION_SCRIPT = """
+local current = redis.call('GET', KEYS[1])
+if current and ARGV[1] == '0' then return tonumber(current) end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local nxt = math.max((tonumber(current) or 0) + 1, now)
+local value = string.format('%d', nxt)
+if tonumber(ARGV[2]) > 0 then
+  redis.call('SET', KEYS[1], value, 'PX', ARGV[2])
+else
+  redis.call('SET', KEYS[1], value)
+end
+return nxt
+"""
+
+# Delete a lock only if this process still holds it (it may have expired and been re-taken).
+_UNLOCK_SCRIPT = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+def check_name(kind: str, name: str) -> str:
+    """Namespaces and prefixes are code constants, safe in keys, globs and metric labels."""
+    if not _NAME.fullmatch(name):
+        raise ValueError(f"{kind} {name!r} must match {_NAME.pattern}")
+    return name
+
+
+class CacheKeys:
+    """The key layout described in the module docstring, in one place."""
+
+    def __init__(self, prefix: str = "psh") -> None:
+        self.prefix = check_name("prefix", prefix)
+
+    def namespace_generation(self, namespace: str) -> str:
+        return f"{self.prefix}:{{{namespace}}}:gen"
+
+    def key_generation(self, namespace: str, key: str) -> str:
+        return f"{self.prefix}:{{{namespace}}}:kgen:{key}"
+
+    def value(self, slot: _Slot) -> str:
+        namespace, key, ns_gen, key_gen = slot
+        return f"{self.prefix}:{namespace}:g{ns_gen}.{key_gen}:{key}"
+
+    def lock(self, slot: _Slot) -> str:
+        namespace, key, ns_gen, key_gen = slot
+        return f"{self.prefix}:{namespace}:lock:g{ns_gen}.{key_gen}:{key}"
+
+
+def jittered_ttl_ms(ttl_s: float, rng: random.Random) -> int:
+    """``ttl_s`` ±10 %, in milliseconds, at least 1."""
+    return max(1, round(ttl_s * 1000 * rng.uniform(0.9, 1.1)))
+
+
+class RedisCache:
+    def __init__(
+        self,
+        guard: RedisGuard,
+        *,
+        prefix: str = "psh",
+        max_ttl_s: int = 86_400,
+        lock_ttl_s: float = 2.0,
+        lock_wait_s: float = 0.5,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._guard = guard
+        self.keys = CacheKeys(prefix)
+        self._max_ttl_s = max_ttl_s
+        self._lock_ttl_ms = max(1, round(lock_ttl_s * 1000))
+        self._lock_wait_s = lock_wait_s
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
+        self._generation = guard.client.register_script(_GENERATION_SCRIPT)
+        self._unlock = guard.client.register_script(_UNLOCK_SCRIPT)
+        self._flights: dict[tuple[object, ...], asyncio.Future[tuple[bytes, Result]]] = {}
+        self._pending: set[tuple[str, str | None]] = set()
+        self._local_epoch = 0  # bumped by every invalidate here; keys bypass-mode flights
+        self.hits: Counter[str] = Counter()
+        self.misses: Counter[str] = Counter()
+        self.errors: Counter[str] = Counter()
+
+    async def get_or_load(self, namespace: str, key: str, load: _Loader, ttl_s: int) -> bytes:
+        check_name("namespace", namespace)
+        slot: _Slot | None = None
+        if await self._flush_pending():
+            try:
+                slot = await self._current_slot(namespace, key)
+            except RedisUnavailable:
+                slot = None
+        if slot is None:
+            flight: tuple[object, ...] = ("bypass", namespace, key, self._local_epoch)
+            value, result = await self._single_flight(flight, lambda: self._bypass(load))
+        else:
+            current = slot
+            value, result = await self._single_flight(
+                ("redis", *current), lambda: self._fill(current, load, ttl_s)
+            )
+        self._count(namespace, result)
+        return value
+
+    async def invalidate(self, namespace: str, key: str | None = None) -> None:
+        """Bump a generation after commit; if Redis is unreachable, retry before the next read."""
+        check_name("namespace", namespace)
+        self._local_epoch += 1
+        self._pending.add((namespace, key))
+        await self._flush_pending()
+
+    # -- generations ---------------------------------------------------------------------------
+    async def _current_slot(self, namespace: str, key: str) -> _Slot:
+        ns_key = self.keys.namespace_generation(namespace)
+        ns_raw, key_raw = await self._guard.run(
+            "cache generations",
+            lambda r: r.mget([ns_key, self.keys.key_generation(namespace, key)]),
+        )
+        if ns_raw is None:
+            ns_gen = await self._run_generation("cache generation init", ns_key, bump=False)
+        else:
+            ns_gen = int(ns_raw)
+        return (namespace, key, ns_gen, int(key_raw or 0))
+
+    async def _run_generation(self, what: str, gen_key: str, *, bump: bool, ttl_ms: int = 0) -> int:
+        async def run(client: Redis) -> int:
+            reply = await self._generation(
+                keys=[gen_key], args=["1" if bump else "0", ttl_ms], client=client
+            )
+            return int(reply)
+
+        return await self._guard.run(what, run)
+
+    async def _flush_pending(self) -> bool:
+        """Apply invalidations that failed earlier; False while some still cannot be applied."""
+        for namespace, key in sorted(self._pending, key=repr):
+            try:
+                if key is None:
+                    gen_key, ttl_ms = self.keys.namespace_generation(namespace), 0
+                else:
+                    gen_key = self.keys.key_generation(namespace, key)
+                    ttl_ms = 2 * self._max_ttl_s * 1000
+                await self._run_generation("cache invalidate", gen_key, bump=True, ttl_ms=ttl_ms)
+            except RedisUnavailable:
+                return False
+            self._pending.discard((namespace, key))
+        return True
+
+    # -- loading -------------------------------------------------------------------------------
+    async def _fill(self, slot: _Slot, load: _Loader, ttl_s: int) -> tuple[bytes, Result]:
+        value_key = self.keys.value(slot)
+        try:
+            cached = await self._get(value_key)
+        except RedisUnavailable:
+            return await load(), "error"
+        if cached is not None:
+            return cached, "hit"
+        lock_key, token = self.keys.lock(slot), secrets.token_hex(8)
+        try:
+            locked = await self._guard.run(
+                "cache lock",
+                lambda r: r.set(lock_key, token, nx=True, px=self._lock_ttl_ms),
+            )
+        except RedisUnavailable:
+            return await load(), "miss"
+        if not locked:
+            filled = await self._wait_for(value_key)
+            if filled is not None:
+                return filled, "hit"  # another process loaded it; this request spared the database
+        try:
+            value = await load()
+        except BaseException:
+            if locked:
+                await self._release(lock_key, token)
+            raise
+        # After a failed fill skip the unlock too (the lock expires): one timeout per call.
+        if await self._store(value_key, value, ttl_s) and locked:
+            await self._release(lock_key, token)
+        return value, "miss"
+
+    async def _get(self, value_key: str) -> bytes | None:
+        raw = await self._guard.run("cache get", lambda r: r.get(value_key))
+        if isinstance(raw, str):
+            raise TypeError("the cache needs a Redis client without decode_responses")
+        return raw
+
+    async def _wait_for(self, value_key: str) -> bytes | None:
+        """Poll for a value another process is loading, for at most ``lock_wait_s``."""
+        deadline = time.monotonic() + self._lock_wait_s
+        pause = 0.01
+        while (left := deadline - time.monotonic()) > 0:
+            await asyncio.sleep(min(pause, left))
+            pause = min(pause * 2, 0.1)
+            try:
+                found = await self._get(value_key)
+            except RedisUnavailable:
+                return None
+            if found is not None:
+                return found
+        return None
+
+    async def _store(self, value_key: str, value: bytes, ttl_s: int) -> bool:
+        ttl_ms = jittered_ttl_ms(min(ttl_s, self._max_ttl_s), self._rng)
+        # A lost fill only means the next reader loads again.
+        return await self._guard.best_effort(
+            "cache set", lambda r: r.set(value_key, value, px=ttl_ms)
+        )
+
+    async def _release(self, lock_key: str, token: str) -> None:
+        # A lost unlock only delays other processes' fill until the lock expires.
+        await self._guard.best_effort(
+            "cache unlock", lambda r: self._unlock(keys=[lock_key], args=[token], client=r)
+        )
+
+    @staticmethod
+    async def _bypass(load: _Loader) -> tuple[bytes, Result]:
+        return await load(), "error"
+
+    async def _single_flight(
+        self,
+        flight: tuple[object, ...],
+        produce: Callable[[], Awaitable[tuple[bytes, Result]]],
+    ) -> tuple[bytes, Result]:
+        """Concurrent callers of one flight share one ``produce``; a cancelled leader hands over."""
+        while (pending := self._flights.get(flight)) is not None:
+            try:
+                return await asyncio.shield(pending)
+            except asyncio.CancelledError:
+                if not pending.cancelled():
+                    raise  # this caller was cancelled
+        future: asyncio.Future[tuple[bytes, Result]] = asyncio.get_running_loop().create_future()
+        self._flights[flight] = future
+        try:
+            outcome = await produce()
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()  # mark retrieved: waiters re-raise it, no "never retrieved" log
+            raise
+        except BaseException:
+            future.cancel()  # cancelled leader: a waiter loads instead
+            raise
+        else:
+            future.set_result(outcome)
+            return outcome
+        finally:
+            del self._flights[flight]
+
+    def _count(self, namespace: str, result: Result) -> None:
+        counter = {"hit": self.hits, "miss": self.misses, "error": self.errors}[result]
+        counter[namespace] += 1
+        CACHE_REQUESTS.labels(namespace, result).inc()

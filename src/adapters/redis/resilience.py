@@ -1,0 +1,195 @@
+"""Short timeouts and a circuit breaker, so a slow or dead Redis never slows the service.
+
+Redis only speeds things up (cache) or shares counters (rate limits); the database stays the
+source of truth (ARCHITECTURE.md Caching: "if Redis is down the service keeps working without
+the cache"). Every Redis call therefore goes through ``RedisGuard.run``: it is bounded by a
+short timeout, a failure is logged, counted and turned into ``RedisUnavailable`` (which the
+adapters answer by loading from the database or limiting in process), and after
+``failure_threshold`` consecutive failures the breaker opens, so later calls skip Redis at
+once instead of each waiting for a timeout. After ``reset_timeout_s`` one trial call is let
+through (half-open); its success closes the breaker again, so recovery needs no restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+
+from adapters.observability.metrics import DEPENDENCY_ERRORS, REDIS_CIRCUIT_OPEN
+from adapters.observability.request_context import record_cache
+
+_log = logging.getLogger("paeshift.redis")
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT_S = 0.1
+
+
+class CircuitState(enum.Enum):
+    CLOSED = "closed"
+    OPEN = "open"
+    HALF_OPEN = "half_open"
+
+
+class CircuitBreaker:
+    """Consecutive-failure breaker on an injectable monotonic clock (seconds).
+
+    In half-open state one trial is allowed per ``reset_timeout_s``: a trial whose caller
+    never reports back (cancelled) cannot wedge the breaker, the next one goes after the
+    timeout.
+    """
+
+    def __init__(
+        self,
+        *,
+        failure_threshold: int = 5,
+        reset_timeout_s: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+        on_change: Callable[[CircuitState], None] | None = None,
+    ) -> None:
+        if failure_threshold < 1:
+            raise ValueError("failure_threshold must be at least 1")
+        if reset_timeout_s <= 0:
+            raise ValueError("reset_timeout_s must be positive")
+        self._threshold = failure_threshold
+        self._reset_timeout_s = reset_timeout_s
+        self._clock = clock
+        self._on_change = on_change
+        self._state = CircuitState.CLOSED
+        self._failures = 0
+        self._since = 0.0  # when the breaker opened, or when the last trial was let through
+
+    @property
+    def state(self) -> CircuitState:
+        return self._state
+
+    def allow(self) -> bool:
+        """May a call go to the dependency now? Moves open to half-open when the time has come."""
+        if self._state is CircuitState.CLOSED:
+            return True
+        now = self._clock()
+        if now - self._since < self._reset_timeout_s:
+            return False
+        self._since = now
+        self._set(CircuitState.HALF_OPEN)
+        return True
+
+    def record_success(self) -> None:
+        self._failures = 0
+        self._set(CircuitState.CLOSED)
+
+    def record_failure(self) -> None:
+        self._failures += 1
+        if self._state is CircuitState.HALF_OPEN or self._failures >= self._threshold:
+            self._since = self._clock()
+            self._set(CircuitState.OPEN)
+
+    def _set(self, state: CircuitState) -> None:
+        if state is not self._state:
+            self._state = state
+            if self._on_change is not None:
+                self._on_change(state)
+
+
+class RedisUnavailable(Exception):
+    """Redis could not serve this call (failed, timed out, or circuit open).
+
+    Internal to the Redis adapters, which always handle it (load from the database, limit in
+    process); it never reaches the core, so it is not part of the domain error hierarchy.
+    """
+
+
+def _report_state(state: CircuitState) -> None:
+    REDIS_CIRCUIT_OPEN.set(0 if state is CircuitState.CLOSED else 1)
+    if state is CircuitState.OPEN:
+        _log.warning("redis circuit open: serving without redis until a trial call succeeds")
+    elif state is CircuitState.CLOSED:
+        _log.info("redis circuit closed: redis is used again")
+
+
+class RedisGuard:
+    """One Redis client (one connection pool) with its timeout and breaker.
+
+    Build one per process and share it between the cache and the rate limiter: they talk to
+    the same server, so they should learn together that it is down.
+    """
+
+    def __init__(
+        self,
+        client: Redis,
+        *,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        breaker: CircuitBreaker | None = None,
+    ) -> None:
+        self.client = client
+        self.timeout_s = timeout_s
+        self.breaker = breaker or CircuitBreaker(on_change=_report_state)
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        *,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        failure_threshold: int = 5,
+        reset_timeout_s: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> RedisGuard:
+        """A client with short connect/read timeouts and no retries: the breaker decides."""
+        client = Redis.from_url(
+            url,
+            socket_connect_timeout=timeout_s,
+            socket_timeout=timeout_s,
+            retry=Retry(NoBackoff(), 0),
+        )
+        breaker = CircuitBreaker(
+            failure_threshold=failure_threshold,
+            reset_timeout_s=reset_timeout_s,
+            clock=clock,
+            on_change=_report_state,
+        )
+        return cls(client, timeout_s=timeout_s, breaker=breaker)
+
+    async def run(self, what: str, operation: Callable[[Redis], Awaitable[T]]) -> T:
+        """Run one Redis operation within ``timeout_s``; raise ``RedisUnavailable`` otherwise.
+
+        The overall deadline also covers a connect followed by a read, which the socket
+        timeouts alone would allow to take twice as long.
+        """
+        if not self.breaker.allow():
+            raise RedisUnavailable(f"{what}: circuit open")
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(self.timeout_s):
+                result = await operation(self.client)
+        except (RedisError, OSError, TimeoutError) as exc:
+            record_cache(time.perf_counter() - started)
+            self.breaker.record_failure()
+            DEPENDENCY_ERRORS.labels("redis").inc()
+            _log.warning(
+                "redis %s failed (%s: %s); serving without redis", what, type(exc).__name__, exc
+            )
+            raise RedisUnavailable(what) from exc
+        record_cache(time.perf_counter() - started)  # the request's Server-Timing "cache"
+        self.breaker.record_success()
+        return result
+
+    async def best_effort(self, what: str, operation: Callable[[Redis], Awaitable[object]]) -> bool:
+        """``run`` for writes whose loss is harmless (a fill, an unlock): report, don't raise."""
+        try:
+            await self.run(what, operation)
+        except RedisUnavailable:
+            return False
+        return True
+
+    async def aclose(self) -> None:
+        await self.client.aclose()

@@ -1,0 +1,374 @@
+"""SQL repositories: the finders of each repository Protocol as queries over the tables.
+
+Each repository is a thin view over its unit of work (which owns the connection and the
+identity map) plus the mapping of its aggregate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Table, and_, delete, func, or_, select
+
+from adapters.sqlalchemy import mappers as m
+from adapters.sqlalchemy import tables as t
+from adapters.sqlalchemy.mappers import to_utc
+from adapters.sqlalchemy.unit_of_work import (
+    AggregateMapping,
+    Children,
+    SqlUnitOfWorkBase,
+    one_table,
+)
+from paeshift_core.domain.aggregate import Aggregate
+from paeshift_core.domain.applications import Application, ApplicationCounts, ApplicationStatus
+from paeshift_core.domain.catalog import Industry
+from paeshift_core.domain.codes import CodeAttempts, CodePurpose, OneTimeCode
+from paeshift_core.domain.disputes import Dispute, DisputeStatus
+from paeshift_core.domain.jobs import Job, JobStatus
+from paeshift_core.domain.payments import (
+    IntentStatus,
+    PaymentIntent,
+    Withdrawal,
+    WithdrawalStatus,
+)
+from paeshift_core.domain.reliability import Reliability
+from paeshift_core.domain.tokens import RefreshToken
+from paeshift_core.domain.users import User
+from paeshift_core.ports.repositories import After
+
+A = TypeVar("A", bound=Aggregate)
+
+
+USERS = one_table(t.users, "user", m.user_to_row, m.row_to_user)
+CODES = one_table(t.one_time_codes, "code", m.code_to_row, m.row_to_code)
+CODE_ATTEMPTS = one_table(t.code_attempts, "code attempts", m.attempts_to_row, m.row_to_attempts)
+REFRESH_TOKENS = one_table(t.refresh_tokens, "refresh token", m.token_to_row, m.row_to_token)
+INDUSTRIES = AggregateMapping[Industry](
+    table=t.industries,
+    noun="industry",
+    to_row=m.industry_to_row,
+    from_rows=m.row_to_industry,
+    children=Children(
+        table=t.subcategories,
+        parent_column="industry_id",
+        rows=lambda i: [m.subcategory_to_row(s) for s in i.subcategories],
+    ),
+)
+JOBS = one_table(t.jobs, "job", m.job_to_row, m.row_to_job)
+APPLICATIONS = one_table(t.applications, "application", m.application_to_row, m.row_to_application)
+
+
+class SqlRepository(Generic[A]):
+    """``add`` / ``get`` / ``delete`` of one aggregate type; subclasses add finders."""
+
+    def __init__(self, uow: SqlUnitOfWorkBase, mapping: AggregateMapping[A]) -> None:
+        self._uow = uow
+        self._mapping = mapping
+
+    async def add(self, aggregate: A) -> None:
+        await self._uow.add(self._mapping, aggregate)
+
+    async def get(self, aggregate_id: int, *, for_update: bool = False) -> A:
+        return await self._uow.get_one(self._mapping, aggregate_id, for_update=for_update)
+
+    async def delete(self, aggregate: A) -> None:
+        self._uow.remove(self._mapping, aggregate)
+
+
+class SqlUserRepository(SqlRepository[User]):
+    def __init__(self, uow: SqlUnitOfWorkBase) -> None:
+        super().__init__(uow, USERS)
+
+    async def find_by_email(self, email: str) -> User | None:
+        return await self._uow.load_first(USERS, t.users.c.email == email.strip().lower())
+
+    async def get_many(self, user_ids: Sequence[int]) -> dict[int, User]:
+        if not user_ids:
+            return {}
+        found = await self._uow.load(USERS, t.users.c.id.in_(list(set(user_ids))))
+        return {u.id: u for u in found}
+
+
+class SqlOneTimeCodeRepository(SqlRepository[OneTimeCode]):
+    def __init__(self, uow: SqlUnitOfWorkBase) -> None:
+        super().__init__(uow, CODES)
+
+    async def find_current(self, email: str, purpose: CodePurpose) -> OneTimeCode | None:
+        c = t.one_time_codes.c
+        return await self._uow.load_first(
+            CODES,
+            c.email == email,
+            c.purpose == purpose.value,
+            order_by=(c.created_at.desc(), c.id.desc()),
+            limit=1,
+        )
+
+    async def find_attempts(self, email: str) -> CodeAttempts | None:
+        return await self._uow.load_first(CODE_ATTEMPTS, t.code_attempts.c.email == email)
+
+    async def add_attempts(self, attempts: CodeAttempts) -> None:
+        await self._uow.add(CODE_ATTEMPTS, attempts)
+
+    async def delete_expired(self, before: datetime) -> int:
+        """One DELETE; codes already loaded in this unit of work are not refreshed."""
+        c = t.one_time_codes.c
+        statement = delete(t.one_time_codes).where(c.expires_at < to_utc(before))
+        return await self._uow.execute_count(statement)
+
+
+class SqlRefreshTokenRepository(SqlRepository[RefreshToken]):
+    def __init__(self, uow: SqlUnitOfWorkBase) -> None:
+        super().__init__(uow, REFRESH_TOKENS)
+
+    async def find_by_hash(self, token_hash: str) -> RefreshToken | None:
+        return await self._uow.load_first(
+            REFRESH_TOKENS, t.refresh_tokens.c.token_hash == token_hash
+        )
+
+    async def list_family(self, family_id: int) -> list[RefreshToken]:
+        return await self._uow.load(REFRESH_TOKENS, t.refresh_tokens.c.family_id == family_id)
+
+    async def list_live_for_user(self, user_id: int) -> list[RefreshToken]:
+        c = t.refresh_tokens.c
+        return await self._uow.load(REFRESH_TOKENS, c.user_id == user_id, c.revoked_at.is_(None))
+
+    async def delete_expired(self, before: datetime) -> int:
+        """One DELETE; tokens already loaded in this unit of work are not refreshed."""
+        c = t.refresh_tokens.c
+        statement = delete(t.refresh_tokens).where(c.expires_at < to_utc(before))
+        return await self._uow.execute_count(statement)
+
+
+class SqlCatalogRepository(SqlRepository[Industry]):
+    def __init__(self, uow: SqlUnitOfWorkBase) -> None:
+        super().__init__(uow, INDUSTRIES)
+
+    async def list_all(self) -> list[Industry]:
+        return await self._uow.load(INDUSTRIES, order_by=(t.industries.c.name,))
+
+
+def _before(table: Table, after: After | None) -> list[ColumnElement[bool]]:
+    """Keyset condition ``(created_at, id) < after`` for newest-first pages."""
+    if after is None:
+        return []
+    created_at, last_id = after
+    c = table.c
+    moment = to_utc(created_at)
+    return [or_(c.created_at < moment, and_(c.created_at == moment, c.id < last_id))]
+
+
+def _newest_first(table: Table) -> tuple[ColumnElement[Any], ...]:
+    return (table.c.created_at.desc(), table.c.id.desc())
+
+
+class SqlJobRepository(SqlRepository[Job]):
+    def __init__(self, uow: SqlUnitOfWorkBase) -> None:
+        super().__init__(uow, JOBS)
+
+    async def get_many(self, job_ids: Sequence[int]) -> dict[int, Job]:
+        if not job_ids:
+            return {}
+        found = await self._uow.load(JOBS, t.jobs.c.id.in_(list(set(job_ids))))
+        return {j.id: j for j in found}
+
+    async def list_for_client(
+        self,
+        client_id: int,
+        *,
+        statuses: frozenset[JobStatus] | None,
+        after: After | None,
+        limit: int,
+    ) -> list[Job]:
+        c = t.jobs.c
+        where = [c.client_id == client_id, *_before(t.jobs, after)]
+        if statuses is not None:
+            where.append(c.status.in_(sorted(s.value for s in statuses)))
+        return await self._uow.load(JOBS, *where, order_by=_newest_first(t.jobs), limit=limit)
+
+    async def list_in_status_before(
+        self,
+        status: JobStatus,
+        *,
+        starts_before: datetime | None = None,
+        ends_before: datetime | None = None,
+        limit: int,
+    ) -> list[Job]:
+        c = t.jobs.c
+        where = [c.status == status.value]
+        if starts_before is not None:
+            where.append(c.starts_at < to_utc(starts_before))
+        if ends_before is not None:
+            where.append(c.ends_at < to_utc(ends_before))
+        return await self._uow.load(JOBS, *where, order_by=(c.starts_at, c.id), limit=limit)
+
+
+class SqlApplicationRepository(SqlRepository[Application]):
+    def __init__(self, uow: SqlUnitOfWorkBase) -> None:
+        super().__init__(uow, APPLICATIONS)
+
+    async def find(self, job_id: int, applicant_id: int) -> Application | None:
+        c = t.applications.c
+        return await self._uow.load_first(
+            APPLICATIONS, c.job_id == job_id, c.applicant_id == applicant_id
+        )
+
+    async def list_for_job(self, job_id: int) -> list[Application]:
+        return await self._uow.load(APPLICATIONS, t.applications.c.job_id == job_id)
+
+    async def page_for_job(
+        self, job_id: int, *, after: After | None, limit: int
+    ) -> list[Application]:
+        table = t.applications
+        where = [table.c.job_id == job_id, *_before(table, after)]
+        return await self._uow.load(
+            APPLICATIONS, *where, order_by=_newest_first(table), limit=limit
+        )
+
+    async def list_for_applicant(
+        self,
+        applicant_id: int,
+        *,
+        statuses: frozenset[ApplicationStatus] | None,
+        after: After | None,
+        limit: int,
+    ) -> list[Application]:
+        table = t.applications
+        where = [table.c.applicant_id == applicant_id, *_before(table, after)]
+        if statuses is not None:
+            where.append(table.c.status.in_(sorted(s.value for s in statuses)))
+        return await self._uow.load(
+            APPLICATIONS, *where, order_by=_newest_first(table), limit=limit
+        )
+
+    async def count_by_job(self, job_ids: Sequence[int]) -> dict[int, ApplicationCounts]:
+        wanted = sorted(set(job_ids))
+        counts: dict[int, dict[ApplicationStatus, int]] = {job_id: {} for job_id in wanted}
+        if wanted:
+            c = t.applications.c
+            query = (
+                select(c.job_id, c.status, func.count())
+                .where(c.job_id.in_(wanted))
+                .group_by(c.job_id, c.status)
+            )
+            for job_id, status, count in await self._uow.rows(query):
+                counts[job_id][ApplicationStatus(status)] = count
+        return {job_id: ApplicationCounts(by_status) for job_id, by_status in counts.items()}
+
+    async def reliability_of(self, applicant_ids: Sequence[int]) -> dict[int, Reliability]:
+        wanted = sorted(set(applicant_ids))
+        tally = {applicant_id: [0, 0, 0] for applicant_id in wanted}
+        if wanted:
+            c = t.applications.c
+            query = (
+                select(
+                    c.applicant_id,
+                    func.count().filter(c.status == ApplicationStatus.COMPLETED.value),
+                    func.count().filter(c.status == ApplicationStatus.NO_SHOW.value),
+                    func.count().filter(
+                        and_(
+                            c.late_withdrawal.is_(True),
+                            c.status == ApplicationStatus.WITHDRAWN.value,
+                        )
+                    ),
+                )
+                .where(c.applicant_id.in_(wanted))
+                .group_by(c.applicant_id)
+            )
+            for applicant_id, completed, no_shows, late in await self._uow.rows(query):
+                tally[applicant_id] = [completed, no_shows, late]
+        return {
+            applicant_id: Reliability(completed=c, no_shows=n, late_withdrawals=w)
+            for applicant_id, (c, n, w) in tally.items()
+        }
+
+
+PAYMENT_INTENTS = one_table(t.payment_intents, "payment", m.intent_to_row, m.row_to_intent)
+WITHDRAWALS = one_table(t.withdrawals, "withdrawal", m.withdrawal_to_row, m.row_to_withdrawal)
+DISPUTES = one_table(t.disputes, "dispute", m.dispute_to_row, m.row_to_dispute)
+
+
+class SqlPaymentIntentRepository(SqlRepository[PaymentIntent]):
+    def __init__(self, uow: SqlUnitOfWorkBase) -> None:
+        super().__init__(uow, PAYMENT_INTENTS)
+
+    async def find_by_reference(
+        self, reference: str, *, for_update: bool = False
+    ) -> PaymentIntent | None:
+        c = t.payment_intents.c
+        return await self._uow.load_first(
+            PAYMENT_INTENTS, c.reference == reference, for_update=for_update
+        )
+
+    async def list_for_job(self, job_id: int) -> list[PaymentIntent]:
+        return await self._uow.load(PAYMENT_INTENTS, t.payment_intents.c.job_id == job_id)
+
+    async def list_pending(self, *, created_before: datetime, limit: int) -> list[PaymentIntent]:
+        c = t.payment_intents.c
+        return await self._uow.load(
+            PAYMENT_INTENTS,
+            c.status == IntentStatus.PENDING.value,
+            c.created_at < to_utc(created_before),
+            order_by=(c.created_at, c.id),
+            limit=limit,
+        )
+
+
+class SqlWithdrawalRepository(SqlRepository[Withdrawal]):
+    def __init__(self, uow: SqlUnitOfWorkBase) -> None:
+        super().__init__(uow, WITHDRAWALS)
+
+    async def find_by_reference(self, reference: str) -> Withdrawal | None:
+        return await self._uow.load_first(WITHDRAWALS, t.withdrawals.c.reference == reference)
+
+    async def list_for_user_since(self, user_id: int, since: datetime) -> list[Withdrawal]:
+        c = t.withdrawals.c
+        return await self._uow.load(
+            WITHDRAWALS, c.user_id == user_id, c.created_at >= to_utc(since)
+        )
+
+    async def list_unfinished(self, *, created_before: datetime, limit: int) -> list[Withdrawal]:
+        c = t.withdrawals.c
+        in_flight = (WithdrawalStatus.REQUESTED.value, WithdrawalStatus.PROCESSING.value)
+        return await self._uow.load(
+            WITHDRAWALS,
+            c.status.in_(in_flight),
+            c.created_at < to_utc(created_before),
+            order_by=(c.created_at, c.id),
+            limit=limit,
+        )
+
+
+class SqlDisputeRepository(SqlRepository[Dispute]):
+    def __init__(self, uow: SqlUnitOfWorkBase) -> None:
+        super().__init__(uow, DISPUTES)
+
+    async def find_active_for_application(self, application_id: int) -> Dispute | None:
+        c = t.disputes.c
+        return await self._uow.load_first(DISPUTES, c.active_application_id == application_id)
+
+    async def list_for_job(self, job_id: int) -> list[Dispute]:
+        return await self._uow.load(DISPUTES, t.disputes.c.job_id == job_id)
+
+    async def list_for_party(
+        self, user_id: int, *, after: After | None, limit: int
+    ) -> list[Dispute]:
+        table = t.disputes
+        party = or_(table.c.worker_id == user_id, table.c.client_id == user_id)
+        return await self._uow.load(
+            DISPUTES,
+            party,
+            *_before(table, after),
+            order_by=_newest_first(table),
+            limit=limit,
+        )
+
+    async def list_by_status(
+        self, statuses: frozenset[DisputeStatus] | None, *, after: After | None, limit: int
+    ) -> list[Dispute]:
+        table = t.disputes
+        where = list(_before(table, after))
+        if statuses is not None:
+            where.append(table.c.status.in_(sorted(s.value for s in statuses)))
+        return await self._uow.load(DISPUTES, *where, order_by=_newest_first(table), limit=limit)

@@ -1,0 +1,235 @@
+"""The ASGI application factory (ARCHITECTURE.md Entry points).
+
+``create_app(settings)`` builds the Litestar app; engines, pools and the use cases are made in
+its lifespan and disposed on shutdown, never at import time. On the embedded default (no
+``PAESHIFT_DATABASE_URL``) the SQLite file under ``var_dir`` is migrated and the catalog
+seeded on start, so ``paeshift serve`` works on a fresh clone.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+
+from attrs import define
+from litestar import Litestar
+from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.email.console import ConsoleEmailSender
+from adapters.email.smtp import SmtpConfig, SmtpEmailSender
+from adapters.http import bench_routes
+from adapters.http.api import build_api
+from adapters.http.idempotency import MemoryIdempotencyStore
+from adapters.http.services import ApiServices, Probe, ReferenceWork
+from adapters.memory.rate_limit import MemoryRateLimiter
+from adapters.observability.metrics import release_process_metrics
+from adapters.payments.factory import build_gateway
+from adapters.payments.sandbox import SandboxGateway
+from adapters.redis.leaderboard import RedisLeaderboard
+from adapters.redis.rate_limit import RedisRateLimiter
+from adapters.redis.resilience import RedisGuard
+from adapters.security.passwords import Argon2PasswordHasher
+from adapters.security.tokens import JwtTokenService
+from adapters.sqlalchemy.engine import create_engine
+from adapters.sqlalchemy.migrate import upgrade_engine
+from adapters.sqlalchemy.ops_status import database_metric_sources
+from adapters.sqlalchemy.wiring import SqlUnitOfWorkFactory
+from adapters.system.clock import SystemClock
+from adapters.system.ids import MAX_NODE, TimeOrderedIds
+from entrypoints.background import InProcessRunner, outbox_relay, periodic_tasks
+from entrypoints.bootstrap import UseCases, build_use_cases
+from entrypoints.logging_setup import configure_logging
+from entrypoints.settings import Settings, load_settings, resolve_jwt_secret
+from paeshift_core.application.context import Deps, Policy
+from paeshift_core.ports.email import EmailSender
+from paeshift_core.ports.gamification import Leaderboard
+from paeshift_core.ports.payments import PaymentGateway
+from paeshift_core.ports.rate_limit import RateLimiter
+
+logger = logging.getLogger("paeshift")
+
+
+def _node_id() -> int:
+    """This process's id-generator node: ``PAESHIFT_NODE_ID``, else derived from the pid.
+
+    Deployments with many processes set it explicitly (unique per live process); the pid
+    fallback keeps ``serve --workers N`` on one machine apart in practice.
+    """
+    configured = os.environ.get("PAESHIFT_NODE_ID")
+    if configured:
+        return int(configured)
+    return os.getpid() % (MAX_NODE + 1)
+
+
+def _database_probe(engine: AsyncEngine) -> Probe:
+    async def probe() -> None:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    return probe
+
+
+def _redis_probe(client: Redis) -> Probe:
+    async def probe() -> None:
+        await client.ping()
+
+    return probe
+
+
+def _email_sender(settings: Settings) -> EmailSender:
+    """SMTP when ``PAESHIFT_SMTP_HOST`` is set, else the console (development)."""
+    if settings.smtp_host is None:
+        return ConsoleEmailSender()
+    return SmtpEmailSender(
+        SmtpConfig(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.smtp_from,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            security=settings.smtp_security,
+        )
+    )
+
+
+@define(kw_only=True)
+class Runtime:
+    """One process's wiring over the configured database: what the app and the CLI share."""
+
+    settings: Settings
+    engine: AsyncEngine
+    deps: Deps
+    use_cases: UseCases
+    gateway: PaymentGateway
+    redis: Redis | None = None
+
+
+@asynccontextmanager
+async def runtime(settings: Settings, *, prepare_embedded: bool = True) -> AsyncIterator[Runtime]:
+    """Engine, gateway and use cases; disposed on exit.
+
+    On the embedded default (and ``prepare_embedded``) the SQLite schema is migrated and the
+    catalog seeded first, so a fresh clone serves at once.
+    """
+    async with AsyncExitStack() as stack:
+        if settings.embedded:
+            settings.var_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(settings.effective_database_url)
+        stack.push_async_callback(engine.dispose)
+        if settings.embedded and prepare_embedded:
+            await upgrade_engine(engine)
+        gateway = build_gateway(
+            settings.payment_provider,
+            public_base_url=settings.public_base_url,
+            paystack_secret_key=settings.paystack_secret_key,
+            flutterwave_secret_key=settings.flutterwave_secret_key,
+            flutterwave_webhook_hash=settings.flutterwave_webhook_hash,
+        )
+        stack.push_async_callback(gateway.aclose)
+        clock = SystemClock()
+        rate_limiter: RateLimiter = MemoryRateLimiter(clock)
+        redis: Redis | None = None
+        leaderboard: Leaderboard | None = None  # in process unless Redis is configured
+        if settings.redis_url is not None:
+            guard = RedisGuard.from_url(settings.redis_url)
+            stack.push_async_callback(guard.client.aclose)
+            rate_limiter = RedisRateLimiter(guard, fallback=rate_limiter)
+            leaderboard = RedisLeaderboard(guard)
+            redis = guard.client
+        deps = Deps(
+            uow=SqlUnitOfWorkFactory(engine, clock),
+            clock=clock,
+            ids=TimeOrderedIds(_node_id()),
+            hasher=Argon2PasswordHasher(),
+            tokens=JwtTokenService(resolve_jwt_secret(settings)),
+            email=_email_sender(settings),
+            rate_limiter=rate_limiter,
+            policy=Policy(fee_rate_bp=settings.fee_rate_bp),
+            gateway=gateway,
+        )
+        use_cases = build_use_cases(deps, leaderboard=leaderboard)
+        if settings.embedded and prepare_embedded:
+            added = await use_cases.catalog.seed_default_catalog()
+            if added:
+                logger.info("seeded %d catalog entries", added)
+        yield Runtime(
+            settings=settings,
+            engine=engine,
+            deps=deps,
+            use_cases=use_cases,
+            gateway=gateway,
+            redis=redis,
+        )
+
+
+@asynccontextmanager
+async def runtime_services(settings: Settings) -> AsyncIterator[ApiServices]:
+    """The HTTP adapter's services over :func:`runtime`."""
+    async with AsyncExitStack() as stack:
+        stack.callback(release_process_metrics)  # this worker's live gauges end with it
+        wired = await stack.enter_async_context(runtime(settings))
+        readiness: dict[str, Probe] = {"database": _database_probe(wired.engine)}
+        if wired.redis is not None:
+            readiness["redis"] = _redis_probe(wired.redis)
+        clock = wired.deps.clock
+        if wired.redis is None:
+            # No Redis, so no worker: this process relays the outbox and runs the periodic
+            # tasks itself (the embedded default; handlers are idempotent if several do).
+            runner = InProcessRunner(outbox_relay(wired), periodic_tasks(wired))
+            await runner.start()
+            stack.push_async_callback(runner.stop)
+        yield ApiServices(
+            core=wired.use_cases,
+            clock=clock,
+            idempotency=MemoryIdempotencyStore(clock),
+            readiness=readiness,
+            payment_provider=wired.gateway.provider,
+            sandbox=wired.gateway if isinstance(wired.gateway, SandboxGateway) else None,
+            cookie_secure=settings.cookie_secure or settings.public_base_url.startswith("https://"),
+            public_base_url=settings.public_base_url,
+            metric_sources=database_metric_sources(wired.engine, clock),
+            reference_work=await _reference_work(settings, wired, stack),
+        )
+
+
+async def _reference_work(
+    settings: Settings, wired: Runtime, stack: AsyncExitStack
+) -> dict[str, ReferenceWork]:
+    """Bench mode only: the reference endpoints' work on this process's engine and Redis."""
+    if not settings.bench_mode:
+        return {}
+    work = {bench_routes.PK_SELECT: bench_routes.pk_select(wired.engine)}
+    client = wired.redis
+    if client is None and settings.bench_redis_url is not None:
+        client = Redis.from_url(settings.bench_redis_url)
+        stack.push_async_callback(client.aclose)
+    if client is not None:
+        work[bench_routes.REDIS_GET] = bench_routes.redis_get(client)
+    return work
+
+
+def create_app(settings: Settings) -> Litestar:
+    """The service for ``settings``; nothing is connected until the lifespan starts."""
+
+    def services() -> AbstractAsyncContextManager[ApiServices]:
+        return runtime_services(settings)
+
+    return build_api(
+        services,
+        cors_origins=settings.cors_origins,
+        debug=settings.debug,
+        spa_dir=settings.spa_dir,
+        media_dir=settings.var_dir / "media",
+        extra_handlers=[bench_routes.BenchController] if settings.bench_mode else [],
+    )
+
+
+def app_from_environment() -> Litestar:
+    """Factory for ``uvicorn --factory`` (each worker process reads the environment)."""
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(settings)

@@ -1,0 +1,182 @@
+"""The job feed (DOMAIN.md Saved jobs and the feed): public, personalised for a viewer.
+
+Paging:
+
+- ``soonest`` and ``highest_pay`` use keyset cursors (the last item's ``(starts_at, id)`` or
+  ``(hourly_rate, id)``), stable while jobs are added;
+- ``nearest`` pages by an offset carried in the cursor (the SQL orders by the exact distance);
+- ``best_match`` ranks a bounded candidate set, the :data:`BEST_MATCH_CANDIDATES` nearest
+  matching jobs (soonest ones without a point), with the formula of ``domain/feed.py``, and
+  pages through that ranking by an offset in the cursor. Deeper than that the feed ends.
+
+Statements per page: the page (one), the viewer's applications to its jobs (one), and for
+best match the viewer's skills and the clients' rating summaries (one each): never per item.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import UTC, datetime, timedelta
+
+from attrs import field, frozen
+
+from paeshift_core.application.context import Deps, Principal
+from paeshift_core.application.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from paeshift_core.domain.errors import InvalidInput
+from paeshift_core.domain.feed import FeedCriteria, FeedSort, match_score, skill_overlap
+from paeshift_core.ports.feed import ApplicationRef, FeedJob, FeedKey
+from paeshift_core.ports.unit_of_work import UnitOfWork
+
+#: How many matching jobs best match ranks (nearest first, or soonest without a point).
+BEST_MATCH_CANDIDATES = 300
+#: The deepest offset ``nearest`` pages to (each page is one bounded statement).
+MAX_NEAREST_OFFSET = 5_000
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _check_limit(_: object, __: object, value: int) -> None:
+    if isinstance(value, bool) or not 1 <= value <= MAX_LIMIT:
+        raise InvalidInput("limit", f"must be between 1 and {MAX_LIMIT}")
+
+
+@frozen
+class FeedPosition:
+    """Where the next page starts: a keyset (soonest, highest pay) or an offset."""
+
+    sort: FeedSort
+    key: FeedKey | None = None
+    offset: int = 0
+
+    def encode(self) -> str:
+        if self.sort is FeedSort.SOONEST:
+            assert self.key is not None
+            assert isinstance(self.key[0], datetime)
+            raw = f"s:{(self.key[0] - _EPOCH) // _MICROSECOND}:{self.key[1]}"
+        elif self.sort is FeedSort.HIGHEST_PAY:
+            assert self.key is not None
+            raw = f"p:{self.key[0]}:{self.key[1]}"
+        else:
+            raw = f"o:{self.offset}"
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, cursor: str, sort: FeedSort) -> FeedPosition:
+        """A cursor must come from a page of the same sort; anything else is invalid."""
+        try:
+            raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
+            kind, *parts = raw.split(":")
+            numbers = [int(p) for p in parts]
+        except (ValueError, binascii.Error, UnicodeError) as exc:
+            raise InvalidInput("cursor", "is not a valid cursor") from exc
+        expected = {FeedSort.SOONEST: "s", FeedSort.HIGHEST_PAY: "p"}.get(sort, "o")
+        if kind != expected or len(numbers) != (1 if kind == "o" else 2):
+            raise InvalidInput("cursor", "does not belong to this sort")
+        if kind == "o":
+            if numbers[0] < 0:
+                raise InvalidInput("cursor", "is not a valid cursor")
+            return cls(sort, offset=numbers[0])
+        if numbers[1] <= 0:
+            raise InvalidInput("cursor", "is not a valid cursor")
+        if kind == "s":
+            try:
+                at = _EPOCH + numbers[0] * _MICROSECOND
+            except OverflowError as exc:
+                raise InvalidInput("cursor", "is not a valid cursor") from exc
+            return cls(sort, key=(at, numbers[1]))
+        return cls(sort, key=(numbers[0], numbers[1]))
+
+
+@frozen
+class FeedRequest:
+    sort: FeedSort = FeedSort.SOONEST
+    limit: int = field(default=DEFAULT_LIMIT, validator=_check_limit)
+    cursor: str | None = None
+
+    @property
+    def position(self) -> FeedPosition:
+        if self.cursor is None:
+            return FeedPosition(self.sort)
+        return FeedPosition.decode(self.cursor, self.sort)
+
+
+@frozen
+class FeedItem:
+    """A job of the feed and what it means for this viewer."""
+
+    job: FeedJob
+    my_application: ApplicationRef | None = None
+    #: The best-match score in [0, 1] (best match only).
+    match: float | None = None
+
+
+def _key(sort: FeedSort, job: FeedJob) -> FeedKey:
+    if sort is FeedSort.SOONEST:
+        return (job.starts_at, job.id)
+    return (job.hourly_rate.amount, job.id)
+
+
+class FeedUseCases:
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    async def feed(
+        self, viewer: Principal | None, criteria: FeedCriteria, request: FeedRequest
+    ) -> Page[FeedItem]:
+        """Upcoming jobs with a free seat matching ``criteria``; anyone may read it."""
+        sort, position = request.sort, request.position
+        if sort is FeedSort.NEAREST and criteria.near is None:
+            raise InvalidInput("near", "sort=nearest needs a point (near=lat,lng)")
+        if position.offset > MAX_NEAREST_OFFSET:
+            raise InvalidInput("cursor", "the feed ends here")
+        fetch = request.limit + 1
+        async with self._deps.uow() as uow:
+            scores: dict[int, float] = {}
+            if sort is FeedSort.BEST_MATCH:
+                ranked, scores = await self._best_match(uow, viewer, criteria)
+                rows = ranked[position.offset : position.offset + fetch]
+            elif sort is FeedSort.NEAREST:
+                rows = await uow.feed.page(criteria, sort, offset=position.offset, limit=fetch)
+            else:
+                rows = await uow.feed.page(criteria, sort, after=position.key, limit=fetch)
+            jobs = rows[: request.limit]
+            mine = (
+                await uow.feed.applications_of(viewer.user_id, [j.id for j in jobs])
+                if viewer is not None and jobs
+                else {}
+            )
+        items = tuple(FeedItem(j, mine.get(j.id), scores.get(j.id)) for j in jobs)
+        more = len(rows) > request.limit
+        if not more:
+            return Page(items=items, next_cursor=None)
+        if sort in (FeedSort.SOONEST, FeedSort.HIGHEST_PAY):
+            following = FeedPosition(sort, key=_key(sort, jobs[-1]))
+        else:
+            following = FeedPosition(sort, offset=position.offset + request.limit)
+        return Page(items=items, next_cursor=following.encode())
+
+    async def _best_match(
+        self, uow: UnitOfWork, viewer: Principal | None, criteria: FeedCriteria
+    ) -> tuple[list[FeedJob], dict[int, float]]:
+        """The candidates ranked by score (ties: soonest start, then id) and their scores."""
+        base = FeedSort.NEAREST if criteria.near is not None else FeedSort.SOONEST
+        candidates = await uow.feed.page(criteria, base, limit=BEST_MATCH_CANDIDATES)
+        skills: tuple[str, ...] = ()
+        if viewer is not None:
+            skills = tuple((await uow.users.get(viewer.user_id)).skills)
+        clients = sorted({j.client_id for j in candidates})
+        summaries = await uow.rating_summaries.get_many(clients) if clients else {}
+        scores = {
+            j.id: match_score(
+                skills=skill_overlap(skills, j.subcategory_name, j.title),
+                distance_km=j.distance_km,
+                client_rating=(
+                    summaries[j.client_id].average if j.client_id in summaries else None
+                ),
+            )
+            for j in candidates
+        }
+        ranked = sorted(candidates, key=lambda j: (-scores[j.id], j.starts_at, j.id))
+        return ranked, scores

@@ -1,0 +1,152 @@
+"""The operator's ledger check (DOMAIN.md Money: invariants; ``paeshift check-ledger``).
+
+It reads the whole ledger in one unit of work and reports every violation precisely (which
+invariant, which account / transaction / job, and the figures):
+
+1. every transaction's entries sum to zero, so do all balances, and each account's guarded
+   balance equals the sum of its entries;
+2. no wallet (nor any other guarded account) is negative;
+3. the escrow of a completed or canceled job holds exactly the seats held by open disputes
+   (so it is empty when none is open), a pending job's escrow is empty, and a funded job's
+   escrow holds ``total_due`` until it ends;
+4. a gateway reference, a job's funding, a seat's settlement, a job's refunds and a payout's
+   request and outcome are each posted at most once.
+
+It is an operator command (``run``, no principal); admins may also run it over HTTP
+(``run_as``, ``GET /api/v1/admin/ledger/check``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from attrs import frozen
+
+from paeshift_core.application.context import Deps, Principal
+from paeshift_core.application.settlement import shares_of
+from paeshift_core.domain.errors import NotFound, PermissionDenied
+from paeshift_core.domain.jobs import JobStatus
+from paeshift_core.domain.ledger import (
+    Transaction,
+    escrow_job,
+    is_guarded,
+    once_groups,
+)
+from paeshift_core.domain.money import Money
+from paeshift_core.domain.users import Role
+from paeshift_core.ports.unit_of_work import UnitOfWork
+
+
+@frozen
+class Violation:
+    invariant: int
+    subject: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"invariant {self.invariant} [{self.subject}]: {self.detail}"
+
+
+@frozen
+class LedgerReport:
+    transactions: int
+    accounts: int
+    violations: tuple[Violation, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def _balanced(transactions: list[Transaction]) -> list[Violation]:
+    found = []
+    for tx in transactions:
+        total = sum(e.amount.amount for e in tx.entries)
+        if total != 0:
+            found.append(Violation(1, tx.key, f"entries sum to {total}, not 0"))
+    return found
+
+
+def _once(transactions: list[Transaction]) -> list[Violation]:
+    counts = Counter(group for tx in transactions for group in once_groups(tx))
+    return [
+        Violation(4, group, f"posted {count} times")
+        for group, count in sorted(counts.items())
+        if count > 1
+    ]
+
+
+class LedgerCheck:
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    async def run_as(self, principal: Principal) -> LedgerReport:
+        """The same check for an admin caller (anyone else: ``PermissionDenied``)."""
+        if principal.role is not Role.ADMIN:
+            raise PermissionDenied("only an admin may check the ledger", code="admin_only")
+        return await self.run()
+
+    async def run(self) -> LedgerReport:
+        async with self._deps.uow() as uow:
+            transactions = await uow.ledger.all_transactions()
+            balances = await uow.ledger.all_balances()
+            violations = _balanced(transactions)
+            derived: dict[str, int] = defaultdict(int)
+            for tx in transactions:
+                for entry in tx.entries:
+                    derived[entry.account] += entry.amount.amount
+            cached = {b.account: b.balance.amount for b in balances}
+            for account in sorted(set(derived) | set(cached)):
+                if derived[account] != cached.get(account, 0):
+                    violations.append(
+                        Violation(
+                            1,
+                            account,
+                            f"balance {cached.get(account, 0)} but entries sum to "
+                            f"{derived[account]}",
+                        )
+                    )
+                if is_guarded(account) and min(derived[account], cached.get(account, 0)) < 0:
+                    violations.append(Violation(2, account, f"negative balance {derived[account]}"))
+            if sum(cached.values()) != 0:
+                violations.append(
+                    Violation(1, "all accounts", f"balances sum to {sum(cached.values())}")
+                )
+            for account in sorted(derived):
+                job_id = escrow_job(account)
+                if job_id is not None:
+                    violations.extend(await self._escrow(uow, job_id, derived[account]))
+            violations.extend(_once(transactions))
+            return LedgerReport(len(transactions), len(derived), tuple(violations))
+
+    async def _escrow(self, uow: UnitOfWork, job_id: int, balance: int) -> list[Violation]:
+        subject = f"escrow:{job_id}"
+        try:
+            job = await uow.jobs.get(job_id)
+        except NotFound:
+            if balance:
+                return [Violation(3, subject, f"holds {balance} for a job that does not exist")]
+            return []
+        if job.status in (JobStatus.UPCOMING, JobStatus.ONGOING):
+            expected = job.pricing.total_due.amount
+            what = f"{job.status.value} job must hold total_due {expected}"
+        elif job.status is JobStatus.PENDING:
+            expected, what = 0, "pending (unfunded) job must be empty"
+        else:
+            expected = await self._held(uow, job_id) if job.status is JobStatus.COMPLETED else 0
+            what = f"{job.status.value} job must hold only disputed seats ({expected})"
+        if balance != expected:
+            return [Violation(3, subject, f"holds {balance}: a {what}")]
+        return []
+
+    @staticmethod
+    async def _held(uow: UnitOfWork, job_id: int) -> int:
+        """What the held seats of open disputes are worth."""
+        job = await uow.jobs.get(job_id)
+        shares = shares_of(job, await uow.applications.list_for_job(job_id))
+        held = Money.zero(job.pricing.total_due.currency)
+        for dispute in await uow.disputes.list_for_job(job_id):
+            share = shares.get(dispute.application_id)
+            if dispute.held and not dispute.settled and share is not None:
+                held = held + share.total
+        return held.amount

@@ -1,0 +1,165 @@
+"""The Redis cache against a real server: hits, generations, TTL, stampedes, outages."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+
+import pytest
+from prometheus_client import REGISTRY
+
+from adapters.redis.cache import RedisCache
+from adapters.redis.resilience import CircuitState
+from tests.contracts.cache import CacheContract, CountingLoader
+from tests.integration.redis_fixtures import RedisSandbox, SilentServer, TcpProxy, circuit_state
+
+CLOSED_PORT_URL = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def cache(redis_sandbox: RedisSandbox) -> RedisCache:
+    return RedisCache(redis_sandbox.guard(), prefix=redis_sandbox.prefix)
+
+
+class TestRedisCache(CacheContract):
+    pass
+
+
+def requests_counted(namespace: str, result: str) -> float:
+    labels = {"namespace": namespace, "result": result}
+    return REGISTRY.get_sample_value("paeshift_cache_requests_total", labels) or 0.0
+
+
+async def test_miss_then_hit_with_metrics(redis_sandbox: RedisSandbox) -> None:
+    cache, load = RedisCache(redis_sandbox.guard(), prefix=redis_sandbox.prefix), CountingLoader()
+    hits_before, misses_before = requests_counted("jobs", "hit"), requests_counted("jobs", "miss")
+    assert await cache.get_or_load("jobs", "42", load, 60) == b"v1"
+    assert await cache.get_or_load("jobs", "42", load, 60) == b"v1"
+    assert load.calls == 1
+    assert (cache.hits["jobs"], cache.misses["jobs"], cache.errors["jobs"]) == (1, 1, 0)
+    assert requests_counted("jobs", "hit") == hits_before + 1
+    assert requests_counted("jobs", "miss") == misses_before + 1
+
+
+async def test_keys_follow_the_documented_layout(redis_sandbox: RedisSandbox) -> None:
+    cache = RedisCache(redis_sandbox.guard(), prefix=redis_sandbox.prefix)
+    await cache.get_or_load("jobs", "42", CountingLoader(), 60)
+    keys = sorted(k.decode() for k in await redis_sandbox.keys())
+    p = redis_sandbox.prefix
+    assert re.fullmatch(rf"{p}:jobs:g[0-9]{{16}}\.0:42", keys[0])  # generation: server µs
+    assert keys[1] == f"{p}:{{jobs}}:gen"
+    assert len(keys) == 2  # the lock was released
+
+
+async def test_processes_share_values_and_invalidations(redis_sandbox: RedisSandbox) -> None:
+    reader = RedisCache(redis_sandbox.guard(), prefix=redis_sandbox.prefix)
+    writer = RedisCache(redis_sandbox.guard(), prefix=redis_sandbox.prefix)
+    load = CountingLoader()
+    await writer.get_or_load("profiles", "7", load, 60)
+    assert await reader.get_or_load("profiles", "7", load, 60) == b"v1"
+    assert reader.hits["profiles"] == 1
+    await writer.invalidate("profiles", "7")
+    assert await reader.get_or_load("profiles", "7", load, 60) == b"v2"
+    await writer.invalidate("profiles")
+    assert await reader.get_or_load("profiles", "7", load, 60) == b"v3"
+
+
+async def test_lost_namespace_generation_never_revives_old_values(
+    redis_sandbox: RedisSandbox,
+) -> None:
+    guard = redis_sandbox.guard()
+    cache, load = RedisCache(guard, prefix=redis_sandbox.prefix), CountingLoader()
+    await cache.get_or_load("catalog", "all", load, 60)
+    await guard.client.delete(cache.keys.namespace_generation("catalog"))  # as if evicted
+    assert await cache.get_or_load("catalog", "all", load, 60) == b"v2"
+
+
+async def test_values_expire_after_their_jittered_ttl(redis_sandbox: RedisSandbox) -> None:
+    guard = redis_sandbox.guard()
+    cache, load = RedisCache(guard, prefix=redis_sandbox.prefix), CountingLoader()
+    await cache.get_or_load("feed", "page-1", load, 1)
+    (value_key,) = [k for k in await redis_sandbox.keys() if b":feed:g" in k]
+    assert 0 < await guard.client.pttl(value_key) <= 1100
+    await asyncio.sleep(1.15)
+    assert await cache.get_or_load("feed", "page-1", load, 1) == b"v2"
+
+
+async def test_concurrent_misses_in_two_processes_load_once(redis_sandbox: RedisSandbox) -> None:
+    caches = [
+        RedisCache(redis_sandbox.guard(), prefix=redis_sandbox.prefix, lock_wait_s=2.0)
+        for _ in range(2)
+    ]
+    load = CountingLoader(0.2)
+    values = await asyncio.gather(
+        *(caches[n % 2].get_or_load("jobs", "9", load, 60) for n in range(50))
+    )
+    assert set(values) == {b"v1"}
+    assert load.calls == 1
+
+
+async def test_closed_port_serves_from_the_loader_within_the_timeout(
+    offline_sandbox: RedisSandbox,
+) -> None:
+    timeout_s = 0.1
+    guard = offline_sandbox.guard(CLOSED_PORT_URL, timeout_s=timeout_s, failure_threshold=3)
+    cache, load = RedisCache(guard, prefix=offline_sandbox.prefix), CountingLoader()
+    errors_before = requests_counted("jobs", "error")
+    for n in range(10):
+        started = time.perf_counter()
+        assert await cache.get_or_load("jobs", "1", load, 60) == f"v{n + 1}".encode()
+        await cache.invalidate("jobs", "1")
+        assert time.perf_counter() - started < timeout_s + 0.15
+    assert circuit_state(guard) is CircuitState.OPEN
+    assert cache.errors["jobs"] == 10
+    assert requests_counted("jobs", "error") == errors_before + 10
+    assert REGISTRY.get_sample_value("paeshift_redis_circuit_open") == 1
+
+
+async def test_a_silent_server_costs_one_timeout_then_nothing(
+    offline_sandbox: RedisSandbox, silent_server: SilentServer
+) -> None:
+    timeout_s = 0.1
+    guard = offline_sandbox.guard(silent_server.url, timeout_s=timeout_s, failure_threshold=2)
+    cache, load = RedisCache(guard, prefix=offline_sandbox.prefix), CountingLoader()
+    elapsed = []
+    for _ in range(5):
+        started = time.perf_counter()
+        await cache.get_or_load("jobs", "1", load, 60)
+        elapsed.append(time.perf_counter() - started)
+    assert load.calls == 5
+    assert all(e < timeout_s + 0.1 for e in elapsed)
+    assert all(e >= timeout_s * 0.9 for e in elapsed[:2])  # it did wait for Redis, briefly
+    assert all(e < 0.02 for e in elapsed[2:])  # circuit open: Redis is skipped
+
+
+async def test_recovers_by_itself_and_applies_missed_invalidations(
+    redis_sandbox: RedisSandbox, redis_proxy: TcpProxy
+) -> None:
+    guard = redis_sandbox.guard(
+        redis_proxy.url, timeout_s=0.1, failure_threshold=1, reset_timeout_s=0.3
+    )
+    cache, load = RedisCache(guard, prefix=redis_sandbox.prefix), CountingLoader()
+    assert await cache.get_or_load("jobs", "1", load, 60) == b"v1"
+
+    await redis_proxy.stop()
+    assert await cache.get_or_load("jobs", "1", load, 60) == b"v2"  # from the database
+    assert circuit_state(guard) is CircuitState.OPEN
+    await cache.invalidate("jobs", "1")  # a write committed during the outage
+    assert await cache.get_or_load("jobs", "1", load, 60) == b"v3"
+
+    await redis_proxy.start()
+    await asyncio.sleep(0.35)
+    # The missed invalidation is applied first, so the value cached before the outage is
+    # not served; then the cache works again.
+    assert await cache.get_or_load("jobs", "1", load, 60) == b"v4"
+    assert circuit_state(guard) is CircuitState.CLOSED
+    assert await cache.get_or_load("jobs", "1", load, 60) == b"v4"
+    assert cache.hits["jobs"] == 1
+    assert REGISTRY.get_sample_value("paeshift_redis_circuit_open") == 0
+
+
+async def test_rejects_namespaces_unfit_for_keys(offline_sandbox: RedisSandbox) -> None:
+    cache = RedisCache(offline_sandbox.guard(CLOSED_PORT_URL), prefix=offline_sandbox.prefix)
+    with pytest.raises(ValueError, match="namespace"):
+        await cache.get_or_load("Jobs:{x}", "1", CountingLoader(), 60)

@@ -1,0 +1,23 @@
+"""The discovery contract (feed query, saved jobs, dispute lists) on the memory adapter."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.memory.clock import FakeClock
+from adapters.memory.outbox import MemoryOutboxReader
+from adapters.memory.wiring import MemoryUnitOfWorkFactory, new_memory_store
+from tests.contracts.discovery import DiscoveryContract
+from tests.contracts.storage import Storage
+
+
+@pytest.fixture
+def storage() -> Storage:
+    store = new_memory_store()
+    return Storage(
+        uow=MemoryUnitOfWorkFactory(store, FakeClock()), outbox=MemoryOutboxReader(store)
+    )
+
+
+class TestMemoryDiscovery(DiscoveryContract):
+    pass

@@ -1,0 +1,58 @@
+"""Settings come from PAESHIFT_* variables; nothing is required (the embedded default)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from entrypoints.settings import SettingsError, load_settings
+
+
+def test_no_variables_give_the_embedded_default() -> None:
+    settings = load_settings({})
+    assert settings.embedded
+    assert settings.effective_database_url == "sqlite+aiosqlite:///var/paeshift.db"
+    assert settings.payment_provider == "sandbox"
+    assert settings.fee_rate_bp == 1_000
+    assert settings.cors_origins == ()
+
+
+def test_variables_are_read() -> None:
+    settings = load_settings(
+        {
+            "PAESHIFT_DATABASE_URL": "postgresql://db/paeshift",
+            "PAESHIFT_FEE_RATE_BP": "750",
+            "PAESHIFT_CORS_ORIGINS": "https://a.example, https://b.example,",
+            "PAESHIFT_PUBLIC_BASE_URL": "https://api.example/",
+            "PAESHIFT_PAYMENT_PROVIDER": "Paystack",
+            "PAESHIFT_LOG_LEVEL": "debug",
+            "PAESHIFT_VAR_DIR": "/data",
+            "PAESHIFT_COOKIE_SECURE": "true",
+            "PAESHIFT_REDIS_URL": "",
+        }
+    )
+    assert not settings.embedded
+    assert settings.effective_database_url == "postgresql://db/paeshift"
+    assert settings.fee_rate_bp == 750
+    assert settings.cors_origins == ("https://a.example", "https://b.example")
+    assert settings.public_base_url == "https://api.example"
+    assert settings.payment_provider == "paystack"
+    assert settings.log_level == "DEBUG"
+    assert settings.var_dir == Path("/data")
+    assert settings.cookie_secure is True
+    assert settings.redis_url is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PAESHIFT_FEE_RATE_BP", "ten"),
+        ("PAESHIFT_FEE_RATE_BP", "10001"),
+        ("PAESHIFT_PAYMENT_PROVIDER", "paypal"),
+        ("PAESHIFT_LOG_LEVEL", "chatty"),
+    ],
+)
+def test_bad_values_are_refused(name: str, value: str) -> None:
+    with pytest.raises(SettingsError):
+        load_settings({name: value})
