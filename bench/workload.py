@@ -57,7 +57,8 @@ def load_dataset(conninfo: str) -> Dataset:
         }
         return Dataset(
             public_jobs=ids(
-                "SELECT id FROM jobs WHERE status IN ('upcoming', 'ongoing', 'completed') ORDER BY id"
+                "SELECT id FROM jobs WHERE status IN ('upcoming', 'ongoing', 'completed') "
+                "ORDER BY id"
             ),
             open_jobs=ids(
                 "SELECT id FROM jobs WHERE status = 'upcoming' AND accepted_count < seats "
