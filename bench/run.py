@@ -75,12 +75,15 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--cache",
         action="store_true",
-        help="run the service with Redis (PAESHIFT_REDIS_URL) and its worker: the cached setup",
+        help="the cached setup: PAESHIFT_CACHE=on with Redis (PAESHIFT_REDIS_URL) and a worker",
     )
     parser.add_argument(
         "--server-env", action="append", default=[], metavar="NAME=VALUE", help="extra settings"
     )
     parser.add_argument("--skip-seed", action="store_true", help="reuse the seeded database")
+    parser.add_argument(
+        "--check-ledger", action="store_true", help="run paeshift check-ledger on the seed (timed)"
+    )
     parser.add_argument("--label", default=None, help="report name suffix (baseline / cache)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     return parser.parse_args(argv)
@@ -105,7 +108,22 @@ def prepare_database(args: argparse.Namespace) -> dict[str, object]:
     done = subprocess.run(command, env=env, check=True, cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     print(done.stdout.splitlines()[-1] if done.stdout else "", flush=True)
-    return {"seed_command": "paeshift " + shlex.join(command[1:]), "seed_wall_s": round(seconds, 1)}
+    figures: dict[str, object] = {
+        "seed_command": "paeshift " + shlex.join(command[1:]),
+        "seed_wall_s": round(seconds, 1),
+    }
+    if args.check_ledger:
+        started = time.perf_counter()
+        checked = subprocess.run(
+            [BIN / "paeshift", "check-ledger"], env=env, cwd=ROOT, capture_output=True, text=True
+        )
+        lines = checked.stdout.strip().splitlines()
+        figures["check_ledger"] = (
+            f"{' / '.join(lines[-2:])} (exit {checked.returncode}, "
+            f"{time.perf_counter() - started:.0f} s)"
+        )
+        print(figures["check_ledger"], flush=True)
+    return figures
 
 
 def fill_redis(url: str) -> None:
@@ -134,6 +152,8 @@ def server(args: argparse.Namespace, log_dir: Path) -> Iterator[str]:
     }
     env.pop("PAESHIFT_REDIS_URL", None)
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    # The baseline reads everything from PostgreSQL; --cache is the cached setup (Redis).
+    env["PAESHIFT_CACHE"] = "on" if args.cache else "off"
     if args.cache:
         env["PAESHIFT_REDIS_URL"] = args.redis
     for item in args.server_env:
@@ -281,10 +301,19 @@ def wrk_scenario(
         sql_statements_per_request=_round(deltas["sql_per_request"]),
         cache_hit_rate=_round(deltas["cache_hit_rate"], 3),
         reference=reference,
-        notes={"connections": args.connections, "threads": args.threads},
+        notes={
+            "connections": args.connections,
+            "threads": args.threads,
+            "load average (1 min) after": _load(),
+        },
     )
     print(f"{name}: {result.requests_per_s} req/s, p99 {result.p99_ms:.1f} ms", flush=True)
     return result
+
+
+def _load() -> float:
+    """The machine's 1-minute load average: other work on these cores skews the figures."""
+    return round(os.getloadavg()[0], 2)
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
@@ -403,6 +432,7 @@ def mixed_scenario(
         notes={
             "operations": {k: dict(v) for k, v in sorted(outcome.by_operation.items())},
             "generator max start lag ms": round(outcome.max_start_lag_ms, 1),
+            "load average (1 min) after": _load(),
         },
     )
     print(f"mixed: {result.requests_per_s} req/s, p99 {result.p99_ms:.1f} ms", flush=True)
@@ -466,6 +496,7 @@ def main(argv: list[str] | None = None) -> int:
     label = args.label or ("cache" if args.cache else "baseline")
     run_dir = ROOT / "var" / "bench"
     seed_figures: dict[str, object] = {}
+    load_before = _load()
     if not args.skip_seed:
         seed_figures = prepare_database(args)
     fill_redis(args.redis)
@@ -501,11 +532,16 @@ def main(argv: list[str] | None = None) -> int:
         title=f"Paeshift benchmark: {label}",
         date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         command=command,
-        machine=machine_facts(args),
+        machine={
+            **machine_facts(args),
+            "load average (1 min) before the run": str(load_before),
+        },
         dataset={**data.counts, **seed_figures, "seed": args.seed},
         settings={
             "server": f"paeshift serve --workers {args.workers} (uvicorn), 127.0.0.1",
-            "cache": "on (PAESHIFT_REDIS_URL)" if args.cache else "off (no Redis cache)",
+            "cache": "on (PAESHIFT_CACHE=on, PAESHIFT_REDIS_URL, paeshift worker)"
+            if args.cache
+            else "off (PAESHIFT_CACHE=off, no PAESHIFT_REDIS_URL)",
             "log level": "WARNING",
             "wrk": f"{args.threads} threads, {args.connections} connections, "
             f"{args.duration:g} s per scenario after {args.warmup:g} s warm-up",

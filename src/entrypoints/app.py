@@ -21,14 +21,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.email.console import ConsoleEmailSender
 from adapters.email.smtp import SmtpConfig, SmtpEmailSender
+from adapters.files.local import LocalFileStore
 from adapters.http import bench_routes
 from adapters.http.api import build_api
 from adapters.http.idempotency import MemoryIdempotencyStore
 from adapters.http.services import ApiServices, Probe, ReferenceWork
+from adapters.memory.cache import MemoryCache
 from adapters.memory.rate_limit import MemoryRateLimiter
 from adapters.observability.metrics import release_process_metrics
 from adapters.payments.factory import build_gateway
 from adapters.payments.sandbox import SandboxGateway
+from adapters.redis.cache import RedisCache
 from adapters.redis.leaderboard import RedisLeaderboard
 from adapters.redis.rate_limit import RedisRateLimiter
 from adapters.redis.resilience import RedisGuard
@@ -45,6 +48,8 @@ from entrypoints.bootstrap import UseCases, build_use_cases
 from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import Settings, load_settings, resolve_jwt_secret
 from paeshift_core.application.context import Deps, Policy
+from paeshift_core.application.read_models import UncachedReads
+from paeshift_core.ports.cache import Cache
 from paeshift_core.ports.email import EmailSender
 from paeshift_core.ports.gamification import Leaderboard
 from paeshift_core.ports.payments import PaymentGateway
@@ -134,12 +139,20 @@ async def runtime(settings: Settings, *, prepare_embedded: bool = True) -> Async
         rate_limiter: RateLimiter = MemoryRateLimiter(clock)
         redis: Redis | None = None
         leaderboard: Leaderboard | None = None  # in process unless Redis is configured
+        cache: Cache = MemoryCache(clock)
         if settings.redis_url is not None:
-            guard = RedisGuard.from_url(settings.redis_url)
+            guard = RedisGuard.from_url(
+                settings.redis_url,
+                timeout_s=settings.redis_timeout_s,
+                reset_timeout_s=settings.redis_retry_s,
+            )
             stack.push_async_callback(guard.client.aclose)
             rate_limiter = RedisRateLimiter(guard, fallback=rate_limiter)
             leaderboard = RedisLeaderboard(guard)
+            cache = RedisCache(guard, prefix=settings.cache_prefix)
             redis = guard.client
+        if not settings.cache_enabled:
+            cache = UncachedReads()
         deps = Deps(
             uow=SqlUnitOfWorkFactory(engine, clock),
             clock=clock,
@@ -148,8 +161,10 @@ async def runtime(settings: Settings, *, prepare_embedded: bool = True) -> Async
             tokens=JwtTokenService(resolve_jwt_secret(settings)),
             email=_email_sender(settings),
             rate_limiter=rate_limiter,
+            files=LocalFileStore(settings.media_dir),
             policy=Policy(fee_rate_bp=settings.fee_rate_bp),
             gateway=gateway,
+            cache=cache,
         )
         use_cases = build_use_cases(deps, leaderboard=leaderboard)
         if settings.embedded and prepare_embedded:
@@ -193,6 +208,7 @@ async def runtime_services(settings: Settings) -> AsyncIterator[ApiServices]:
             public_base_url=settings.public_base_url,
             metric_sources=database_metric_sources(wired.engine, clock),
             reference_work=await _reference_work(settings, wired, stack),
+            cache=wired.deps.cache,
         )
 
 
@@ -223,7 +239,7 @@ def create_app(settings: Settings) -> Litestar:
         cors_origins=settings.cors_origins,
         debug=settings.debug,
         spa_dir=settings.spa_dir,
-        media_dir=settings.var_dir / "media",
+        media_dir=settings.media_dir,
         extra_handlers=[bench_routes.BenchController] if settings.bench_mode else [],
     )
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from attrs import frozen
 
+from adapters.memory.cache import MemoryCache
 from adapters.memory.clock import FakeClock
 from adapters.memory.email import MemoryEmailSender
+from adapters.memory.files import MemoryFileStore
 from adapters.memory.ids import SequentialIds
 from adapters.memory.leaderboard import MemoryLeaderboard
 from adapters.memory.passwords import MemoryPasswordHasher
@@ -38,9 +40,12 @@ from paeshift_core.application.notifications import (
     NotificationUseCases,
     ShiftReminders,
 )
+from paeshift_core.application.payment_history import PaymentHistoryUseCases
 from paeshift_core.application.payment_webhooks import PaymentWebhooks
+from paeshift_core.application.pictures import PictureUseCases
 from paeshift_core.application.profiles import ProfileUseCases
 from paeshift_core.application.public_profiles import PublicProfileUseCases
+from paeshift_core.application.read_models import with_read_model_invalidation
 from paeshift_core.application.reviews import ReviewUseCases
 from paeshift_core.application.saved_jobs import SavedJobUseCases
 from paeshift_core.application.settlement import JobDeadlines, LedgerJobMoney
@@ -59,10 +64,12 @@ class UseCases:
 
     identity: IdentityUseCases
     profiles: ProfileUseCases
+    pictures: PictureUseCases
     catalog: CatalogUseCases
     jobs: JobUseCases
     applications: ApplicationUseCases
     funding: FundingUseCases
+    payment_history: PaymentHistoryUseCases
     withdrawals: WithdrawalUseCases
     payment_webhooks: PaymentWebhooks
     disputes: DisputeUseCases
@@ -86,7 +93,12 @@ class UseCases:
 
 
 def build_use_cases(deps: Deps, *, leaderboard: Leaderboard | None = None) -> UseCases:
-    """``leaderboard``: Redis when configured; by default boards are kept in process."""
+    """``leaderboard``: Redis when configured; by default boards are kept in process.
+
+    Every unit of work the use cases open invalidates ``deps.cache`` after its commit
+    (``application/read_models.py``).
+    """
+    deps = with_read_model_invalidation(deps)
     boards = leaderboard or MemoryLeaderboard()
     money = LedgerJobMoney()
     funding = FundingUseCases(deps)
@@ -94,10 +106,12 @@ def build_use_cases(deps: Deps, *, leaderboard: Leaderboard | None = None) -> Us
     return UseCases(
         identity=IdentityUseCases(deps),
         profiles=ProfileUseCases(deps),
+        pictures=PictureUseCases(deps),
         catalog=CatalogUseCases(deps),
         jobs=JobUseCases(deps, money=money),
         applications=ApplicationUseCases(deps),
         funding=funding,
+        payment_history=PaymentHistoryUseCases(deps),
         withdrawals=withdrawals,
         payment_webhooks=PaymentWebhooks(deps, funding, withdrawals),
         disputes=DisputeUseCases(deps),
@@ -124,7 +138,8 @@ def memory_deps(
     policy: Policy | None = None,
     gateway: PaymentGateway | None = None,
 ) -> Deps:
-    """Deps on memory adapters: ``deps.uow.store``, ``deps.email.sent`` are inspectable.
+    """Deps on memory adapters: ``deps.uow.store``, ``deps.email.sent``, ``deps.files.files``
+    are inspectable.
 
     The gateway is a fresh :class:`SandboxGateway` (in memory, no network) unless given.
     Password hashing is the fast memory hasher (the argon2 adapter has its own tests); access
@@ -139,6 +154,8 @@ def memory_deps(
         tokens=JwtTokenService(MEMORY_TOKEN_SECRET),
         email=MemoryEmailSender(),
         rate_limiter=MemoryRateLimiter(clock),
+        files=MemoryFileStore(),
         policy=policy or Policy(),
         gateway=gateway or SandboxGateway(),
+        cache=MemoryCache(clock),
     )

@@ -86,6 +86,11 @@ def serve(
         )
         if workers > 1:
             typer.echo("note: sandbox checkouts live in one process; use --workers 1 with it")
+    if workers > 1 and settings.redis_url is None and settings.cache_enabled:
+        # The in-process cache is invalidated by this process's writes only: several
+        # workers without Redis would serve each other's stale pages, so they read uncached.
+        os.environ["PAESHIFT_CACHE"] = "off"
+        typer.echo("note: no PAESHIFT_REDIS_URL, so the read cache is off with several workers")
     typer.echo(f"Paeshift on http://{host}:{port}  (API docs: http://{host}:{port}/schema)")
     with _worker_metrics(workers):
         uvicorn.run(

@@ -8,12 +8,13 @@ under ``./var/``, in-process cache and rate limiter, sandbox payments, console e
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from attrs import field, frozen
+from attrs import Factory, field, frozen
 
 from paeshift_core.domain.pricing import DEFAULT_FEE_RATE_BP
 
@@ -36,6 +37,15 @@ class Settings:
 
     database_url: str | None = None
     redis_url: str | None = None
+    #: ``PAESHIFT_CACHE=off`` serves every public read from the database (the benchmark's
+    #: "without cache" runs); on by default: Redis with ``redis_url``, else in process.
+    cache_enabled: bool = True
+    #: ``PAESHIFT_CACHE_PREFIX``: first part of every cache key in Redis (default ``psh``).
+    cache_prefix: str = "psh"
+    #: ``PAESHIFT_REDIS_TIMEOUT_MS``: the longest any Redis call may delay a request.
+    redis_timeout_s: float = 0.1
+    #: ``PAESHIFT_REDIS_RETRY_MS``: after Redis failed, how long it is skipped before a trial.
+    redis_retry_s: float = 5.0
     jwt_secret: str | None = None
     fee_rate_bp: int = DEFAULT_FEE_RATE_BP
     cors_origins: tuple[str, ...] = ()
@@ -63,6 +73,8 @@ class Settings:
     smtp_security: str = "starttls"
     #: A built front end to serve (``index.html`` + assets), for the compat API's SPA.
     spa_dir: Path | None = None
+    #: Uploaded files (profile pictures), served at ``/media/``; default ``var_dir/media``.
+    media_dir: Path = field(default=Factory(lambda self: self.var_dir / "media", takes_self=True))
 
     @property
     def embedded(self) -> bool:
@@ -100,9 +112,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     log_format = (get("LOG_FORMAT") or "").lower() or None
     if log_format is not None and log_format not in LOG_FORMATS:
         raise SettingsError(f"PAESHIFT_LOG_FORMAT must be one of {sorted(LOG_FORMATS)}")
+    var_dir = Path(get("VAR_DIR") or "var")
     return Settings(
         database_url=get("DATABASE_URL"),
         redis_url=get("REDIS_URL"),
+        **_cache(get),
         jwt_secret=get("JWT_SECRET"),
         fee_rate_bp=fee_rate_bp,
         cors_origins=_csv(get("CORS_ORIGINS") or ""),
@@ -113,13 +127,38 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         flutterwave_webhook_hash=get("FLUTTERWAVE_WEBHOOK_HASH"),
         log_level=log_level,
         log_format=log_format,
-        var_dir=Path(get("VAR_DIR") or "var"),
+        var_dir=var_dir,
+        media_dir=Path(get("MEDIA_DIR") or var_dir / "media"),
+        spa_dir=_spa_dir(get("SPA_DIR")),
         cookie_secure=(get("COOKIE_SECURE") or "").lower() in {"1", "true", "yes"},
         debug=(get("DEBUG") or "").lower() in {"1", "true", "yes"},
         bench_mode=(get("BENCH_MODE") or "").lower() in {"1", "true", "yes"},
         bench_redis_url=get("BENCH_REDIS_URL") or get("REDIS_URL"),
         **_smtp(get),
     )
+
+
+def _cache(get: Callable[[str], str | None]) -> dict[str, Any]:
+    """``PAESHIFT_CACHE`` (on/off), ``PAESHIFT_CACHE_PREFIX``, ``PAESHIFT_REDIS_TIMEOUT_MS``,
+    ``PAESHIFT_REDIS_RETRY_MS``."""
+    switch = (get("CACHE") or "on").lower()
+    if switch not in {"on", "off", "1", "0", "true", "false", "yes", "no"}:
+        raise SettingsError("PAESHIFT_CACHE must be on or off")
+    prefix = get("CACHE_PREFIX") or "psh"
+    if not re.fullmatch(r"[a-z0-9_.-]{1,64}", prefix):
+        raise SettingsError("PAESHIFT_CACHE_PREFIX must match [a-z0-9_.-]{1,64}")
+    milliseconds: dict[str, int] = {}
+    for name, default in (("REDIS_TIMEOUT_MS", "100"), ("REDIS_RETRY_MS", "5000")):
+        value = get(name) or default
+        if not value.isdigit() or not 1 <= int(value) <= 600_000:
+            raise SettingsError(f"PAESHIFT_{name} must be between 1 and 600000")
+        milliseconds[name] = int(value)
+    return {
+        "cache_enabled": switch in {"on", "1", "true", "yes"},
+        "cache_prefix": prefix,
+        "redis_timeout_s": milliseconds["REDIS_TIMEOUT_MS"] / 1000,
+        "redis_retry_s": milliseconds["REDIS_RETRY_MS"] / 1000,
+    }
 
 
 def _spa_dir(value: str | None) -> Path | None:

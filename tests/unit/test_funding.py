@@ -73,6 +73,12 @@ async def postings(deps: Deps) -> list[TransactionKind]:
         return [tx.kind for tx in await uow.ledger.all_transactions()]
 
 
+async def assert_funded_once(deps: Deps, job: Job) -> None:
+    """One gateway funding posting, and exactly ``total_due`` in the job's escrow."""
+    assert await postings(deps) == [TransactionKind.FUND_FROM_GATEWAY]
+    assert await escrow(deps, job.id) == job.pricing.total_due
+
+
 async def job_status(deps: Deps, job_id: int) -> JobStatus:
     async with deps.uow() as uow:
         return (await uow.jobs.get(job_id)).status
@@ -159,8 +165,7 @@ async def test_checkout_then_return_funds_once_however_often_confirmed(
         intent = await use_cases.funding.confirm(started.reference)
         assert intent.status is IntentStatus.SUCCEEDED
         assert intent.outcome is FundingOutcome.ESCROW
-    assert await postings(deps) == [TransactionKind.FUND_FROM_GATEWAY]
-    assert await escrow(deps, job.id) == job.pricing.total_due
+    await assert_funded_once(deps, job)
     assert await balance(deps, PLATFORM_GATEWAY) == -job.pricing.total_due
     assert await job_status(deps, job.id) is JobStatus.UPCOMING
     seen = await use_cases.funding.get_intent(client.principal, started.reference)
@@ -180,8 +185,7 @@ async def test_webhook_and_return_in_either_order_fund_once(
     else:
         await use_cases.funding.confirm(started.reference)
         await use_cases.payment_webhooks.handle(hook.headers, hook.body)
-    assert await postings(deps) == [TransactionKind.FUND_FROM_GATEWAY]
-    assert await escrow(deps, job.id) == job.pricing.total_due
+    await assert_funded_once(deps, job)
 
 
 async def test_sandbox_event_delivered_five_times_funds_once(
@@ -191,8 +195,7 @@ async def test_sandbox_event_delivered_five_times_funds_once(
     hook = sandbox(deps).approve(started.reference)
     for _ in range(5):
         await use_cases.payment_webhooks.handle(hook.headers, hook.body)
-    assert await postings(deps) == [TransactionKind.FUND_FROM_GATEWAY]
-    assert await escrow(deps, job.id) == job.pricing.total_due
+    await assert_funded_once(deps, job)
 
 
 async def test_forged_or_unsigned_webhooks_are_rejected_without_effect(

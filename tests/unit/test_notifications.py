@@ -54,6 +54,15 @@ async def applied(
     return job, application.id
 
 
+async def hired(
+    market: Market, use_cases: UseCases, client: Account, worker: Account
+) -> tuple[Job, int]:
+    """A funded job tomorrow with ``worker`` accepted on it (job, application id)."""
+    job, application_id = await applied(market, use_cases, client, worker)
+    await use_cases.applications.accept(client.principal, application_id)
+    return job, application_id
+
+
 class TestEventsBecomeNotifications:
     async def test_an_application_notifies_the_client_and_acceptance_the_worker(
         self,
@@ -64,8 +73,7 @@ class TestEventsBecomeNotifications:
         mailer: MemoryEmailSender,
     ) -> None:
         client, worker = await accounts.client(), await accounts.applicant()
-        job, application_id = await applied(market, use_cases, client, worker)
-        await use_cases.applications.accept(client.principal, application_id)
+        job, application_id = await hired(market, use_cases, client, worker)
         mailer.sent.clear()
 
         run = await relay.run_once()
@@ -157,8 +165,7 @@ class TestShiftAndCancelNotifications:
             await accounts.applicant(),
             await accounts.applicant(),
         )
-        job, application_id = await applied(market, use_cases, client, worker)
-        await use_cases.applications.accept(client.principal, application_id)
+        job, _ = await hired(market, use_cases, client, worker)
         other, _ = await applied(market, use_cases, client, waiting)
         await use_cases.jobs.cancel_job(client.principal, other.id)
         clock.set(job.schedule.starts_at)

@@ -40,8 +40,15 @@ def test_variables_are_read() -> None:
     assert settings.payment_provider == "paystack"
     assert settings.log_level == "DEBUG"
     assert settings.var_dir == Path("/data")
+    assert settings.media_dir == Path("/data/media")  # uploads follow the var dir by default
     assert settings.cookie_secure is True
     assert settings.redis_url is None
+
+
+def test_the_media_directory_may_live_elsewhere() -> None:
+    settings = load_settings({"PAESHIFT_MEDIA_DIR": "/srv/uploads", "PAESHIFT_VAR_DIR": "/data"})
+    assert settings.media_dir == Path("/srv/uploads")
+    assert load_settings({}).media_dir == Path("var/media")
 
 
 @pytest.mark.parametrize(
@@ -56,3 +63,11 @@ def test_variables_are_read() -> None:
 def test_bad_values_are_refused(name: str, value: str) -> None:
     with pytest.raises(SettingsError):
         load_settings({name: value})
+
+
+def test_the_spa_directory_is_read_and_must_hold_an_index(tmp_path: Path) -> None:
+    assert load_settings({}).spa_dir is None
+    with pytest.raises(SettingsError, match="PAESHIFT_SPA_DIR"):
+        load_settings({"PAESHIFT_SPA_DIR": str(tmp_path)})
+    (tmp_path / "index.html").write_text("<!doctype html>")
+    assert load_settings({"PAESHIFT_SPA_DIR": str(tmp_path)}).spa_dir == tmp_path

@@ -50,7 +50,13 @@ from adapters.http.notifications_routes import (
     NotificationPreferencesController,
     NotificationsController,
 )
-from adapters.http.payments_routes import PaymentsController, SandboxCheckoutController
+from adapters.http.payments_routes import (
+    JobPaymentsController,
+    MyPaymentsController,
+    PaymentsController,
+    SandboxCheckoutController,
+)
+from adapters.http.pictures_routes import MePictureController
 from adapters.http.problems import exception_handlers
 from adapters.http.reputation_routes import (
     AdminFeedbackController,
@@ -78,6 +84,7 @@ def api_route_handlers() -> list[ControllerRouterHandler]:
     return [
         AuthController,
         MeController,
+        MePictureController,
         CatalogController,
         AdminCatalogController,
         JobsController,
@@ -89,6 +96,8 @@ def api_route_handlers() -> list[ControllerRouterHandler]:
         WalletController,
         WithdrawalsController,
         PaymentsController,
+        JobPaymentsController,
+        MyPaymentsController,
         SandboxCheckoutController,
         ApplicationDisputesController,
         DisputesController,

@@ -169,12 +169,17 @@ StatusFilter = Annotated[
 _DECISION = documented(401, 403, 404, 409)
 
 
+def _step(path: str, summary: str) -> post:
+    """A client's decision or a worker's step on one application: 200 with the result."""
+    return post(path, status_code=HTTP_200_OK, responses=_DECISION, summary=summary)
+
+
 class JobApplicationsController(Controller):
     path = "/jobs/{job_id:int}/applications"
     tags = ["applications"]
     security = AUTHENTICATED
 
-    @post("", responses=documented(401, 403, 404, 409), summary="Apply to an upcoming job")
+    @post("", responses=_DECISION, summary="Apply to an upcoming job")
     async def apply(
         self, job_id: FromPath[int], principal: Caller, services: Services
     ) -> ApplicationOut:
@@ -200,50 +205,35 @@ class ApplicationsController(Controller):
     tags = ["applications"]
     security = AUTHENTICATED
 
-    @post("/accept", status_code=HTTP_200_OK, responses=_DECISION, summary="Accept (client)")
+    @_step("/accept", "Accept (client)")
     async def accept(
         self, application_id: FromPath[int], principal: Caller, services: Services
     ) -> ApplicationOut:
         found = await services.core.applications.accept(principal, application_id)
         return ApplicationOut.of(found)
 
-    @post("/reject", status_code=HTTP_200_OK, responses=_DECISION, summary="Reject (client)")
+    @_step("/reject", "Reject (client)")
     async def reject(
         self, application_id: FromPath[int], principal: Caller, services: Services
     ) -> ApplicationOut:
         found = await services.core.applications.reject(principal, application_id)
         return ApplicationOut.of(found)
 
-    @post(
-        "/no-show",
-        status_code=HTTP_200_OK,
-        responses=_DECISION,
-        summary="Mark an ongoing worker absent (client)",
-    )
+    @_step("/no-show", "Mark an ongoing worker absent (client)")
     async def no_show(
         self, application_id: FromPath[int], principal: Caller, services: Services
     ) -> ApplicationOut:
         found = await services.core.applications.mark_no_show(principal, application_id)
         return ApplicationOut.of(found)
 
-    @post(
-        "/withdraw",
-        status_code=HTTP_200_OK,
-        responses=_DECISION,
-        summary="Withdraw my application (worker)",
-    )
+    @_step("/withdraw", "Withdraw my application (worker)")
     async def withdraw(
         self, application_id: FromPath[int], principal: Caller, services: Services
     ) -> ApplicationOut:
         found = await services.core.applications.withdraw(principal, application_id)
         return ApplicationOut.of(found)
 
-    @post(
-        "/check-in",
-        status_code=HTTP_200_OK,
-        responses=_DECISION,
-        summary="Record my arrival (worker; far from the job it is flagged)",
-    )
+    @_step("/check-in", "Record my arrival (worker; far from the job it is flagged)")
     async def check_in(
         self,
         application_id: FromPath[int],
@@ -255,12 +245,7 @@ class ApplicationsController(Controller):
         found = await services.core.applications.check_in(principal, application_id, where)
         return AttendanceOut.of_attendance(found)
 
-    @post(
-        "/check-out",
-        status_code=HTTP_200_OK,
-        responses=_DECISION,
-        summary="Record my departure (worker)",
-    )
+    @_step("/check-out", "Record my departure (worker)")
     async def check_out(
         self,
         application_id: FromPath[int],

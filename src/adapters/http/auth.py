@@ -79,43 +79,53 @@ Viewer = NamedDependency[Principal | None]
 Services = NamedDependency[ApiServices]
 
 
-def _max_age(expires_at: datetime, now: datetime) -> int:
+def seconds_until(expires_at: datetime, now: datetime) -> int:
+    """A cookie's ``max_age`` for a token expiring at ``expires_at`` (never negative)."""
     return max(0, int((expires_at - now).total_seconds()))
 
 
+def session_cookie(
+    key: str, value: str, *, path: str, max_age: int, secure: bool | None = None
+) -> Cookie:
+    """Every cookie carrying a session token is HttpOnly and SameSite=Lax."""
+    return Cookie(
+        key=key,
+        value=value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path=path,
+    )
+
+
+def expired_cookie(key: str, *, path: str) -> Cookie:
+    """The same cookie emptied and expired at once (log-out)."""
+    return session_cookie(key, "", path=path, max_age=0)
+
+
 def session_cookies(tokens: AuthTokens, now: datetime, *, secure: bool) -> list[Cookie]:
-    """The two HttpOnly, SameSite=Lax cookies of a browser session."""
+    """The two cookies of a browser session."""
     return [
-        Cookie(
-            key=ACCESS_COOKIE,
-            value=tokens.access_token,
-            max_age=_max_age(tokens.access_expires_at, now),
-            httponly=True,
-            samesite="lax",
-            secure=secure,
+        session_cookie(
+            ACCESS_COOKIE,
+            tokens.access_token,
             path="/",
-        ),
-        Cookie(
-            key=REFRESH_COOKIE,
-            value=tokens.refresh_token,
-            max_age=_max_age(tokens.refresh_expires_at, now),
-            httponly=True,
-            samesite="lax",
+            max_age=seconds_until(tokens.access_expires_at, now),
             secure=secure,
+        ),
+        session_cookie(
+            REFRESH_COOKIE,
+            tokens.refresh_token,
             path=REFRESH_COOKIE_PATH,
+            max_age=seconds_until(tokens.refresh_expires_at, now),
+            secure=secure,
         ),
     ]
 
 
 #: Set on logout: both session cookies expire at once.
 EXPIRED_SESSION_COOKIES = [
-    Cookie(key=ACCESS_COOKIE, value="", max_age=0, httponly=True, samesite="lax", path="/"),
-    Cookie(
-        key=REFRESH_COOKIE,
-        value="",
-        max_age=0,
-        httponly=True,
-        samesite="lax",
-        path=REFRESH_COOKIE_PATH,
-    ),
+    expired_cookie(ACCESS_COOKIE, path="/"),
+    expired_cookie(REFRESH_COOKIE, path=REFRESH_COOKIE_PATH),
 ]

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody
 
 from adapters.http.auth import AUTHENTICATED, Caller, Services
+from adapters.http.cached_reads import CATALOG_TTL_S, cached_json, json_ok, json_response
 from adapters.http.problems import documented
 from adapters.http.schema_base import Input, Output
+from paeshift_core.application.read_models import CATALOG, CATALOG_KEY
 from paeshift_core.domain.catalog import Industry, Subcategory
 
 CatalogName = Annotated[str, msgspec.Meta(min_length=2, max_length=80)]
@@ -53,10 +55,20 @@ class CatalogController(Controller):
     path = "/catalog"
     tags = ["catalog"]
 
-    @get("/industries", summary="Industries with their subcategories")
-    async def industries(self, services: Services) -> IndustriesOut:
-        found = await services.core.catalog.list_industries()
-        return IndustriesOut(items=[IndustryOut.of(i) for i in found])
+    @get(
+        "/industries",
+        responses=json_ok(IndustriesOut),
+        summary="Industries with their subcategories",
+    )
+    async def industries(self, services: Services) -> Response[bytes]:
+        """The same for everybody, so always cached (``cached_reads.py``)."""
+
+        async def catalog() -> IndustriesOut:
+            found = await services.core.catalog.list_industries()
+            return IndustriesOut(items=[IndustryOut.of(i) for i in found])
+
+        raw = await cached_json(services.cache, CATALOG, CATALOG_KEY, CATALOG_TTL_S, catalog)
+        return json_response(raw)
 
 
 class AdminCatalogController(Controller):

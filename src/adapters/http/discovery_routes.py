@@ -9,11 +9,23 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Annotated, Literal
 
-from litestar import Controller, delete, get, put
+import msgspec
+from litestar import Controller, Response, delete, get, put
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from adapters.http.auth import AUTHENTICATED, Caller, Services, Viewer
+from adapters.http.cached_reads import (
+    FEED_TTL_S,
+    PROFILE_TTL_S,
+    cached_json,
+    from_json,
+    json_ok,
+    json_response,
+    my_application_ref,
+    query_key,
+    to_json,
+)
 from adapters.http.jobs_schemas import JobOut, MyApplicationRef, PointOut
 from adapters.http.pagination import Cursor, Limit, Page, page_out, page_request
 from adapters.http.problems import documented
@@ -21,6 +33,7 @@ from adapters.http.schema_base import MoneyOut, Output
 from paeshift_core.application.feed import FeedItem, FeedRequest
 from paeshift_core.application.pagination import DEFAULT_LIMIT
 from paeshift_core.application.public_profiles import PublicProfile
+from paeshift_core.application.read_models import FEED, PROFILES
 from paeshift_core.application.saved_jobs import SavedJobRow
 from paeshift_core.domain.errors import InvalidInput
 from paeshift_core.domain.feed import FeedCriteria, FeedSort, search_terms
@@ -117,7 +130,7 @@ class FeedController(Controller):
 
     @get(
         "",
-        responses=documented(401),
+        responses={**documented(401), **json_ok(Page[FeedJobOut])},
         summary="The job feed: upcoming jobs with free seats (filters, sorts, near, q)",
     )
     async def feed(
@@ -147,7 +160,9 @@ class FeedController(Controller):
         sort: Annotated[SortName, QueryParameter(description="feed order")] = "soonest",
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
-    ) -> Page[FeedJobOut]:
+    ) -> Response[bytes]:
+        """Pages are cached per query; a viewer's own applications are laid over them, and
+        best match for a viewer (their own skills) is not cached (``cached_reads.py``)."""
         criteria = FeedCriteria(
             industry_id=industry_id,
             subcategory_id=subcategory_id,
@@ -161,8 +176,40 @@ class FeedController(Controller):
             radius_km=radius_km,
         )
         request = FeedRequest(sort=FeedSort(sort), limit=limit, cursor=cursor)
-        page = await services.core.feed.feed(viewer, criteria, request)
-        return page_out(page, FeedJobOut.of)
+
+        if viewer is not None and request.sort is FeedSort.BEST_MATCH:
+            found = await services.core.feed.feed(viewer, criteria, request)
+            return json_response(to_json(page_out(found, FeedJobOut.of)))
+
+        async def public() -> Page[FeedJobOut]:
+            found = await services.core.feed.feed(None, criteria, request)
+            return page_out(found, FeedJobOut.of)
+
+        key = query_key(
+            ("industry_id", industry_id),
+            ("subcategory_id", subcategory_id),
+            ("shift_type", shift_type),
+            ("job_type", job_type),
+            ("starts_from", starts_from),
+            ("starts_until", starts_until),
+            ("min_hourly_rate", min_hourly_rate),
+            ("terms", criteria.terms),
+            ("near", criteria.near),
+            ("radius_km", radius_km),
+            ("sort", sort),
+            ("limit", limit),
+            ("cursor", cursor),
+        )
+        raw = await cached_json(services.cache, FEED, key, FEED_TTL_S, public)
+        if viewer is None:
+            return json_response(raw)
+        page = from_json(raw, Page[FeedJobOut])
+        mine = await services.core.feed.my_applications(viewer, [i.id for i in page.items])
+        items = [
+            msgspec.structs.replace(i, my_application=my_application_ref(mine.get(i.id)))
+            for i in page.items
+        ]
+        return json_response(to_json(Page(items=items, next_cursor=page.next_cursor)))
 
 
 class ReliabilityOut(Output):
@@ -228,11 +275,17 @@ class UsersController(Controller):
 
     @get(
         "/{user_id:int}",
-        responses=documented(404),
+        responses={**documented(404), **json_ok(PublicProfileOut)},
         summary="A user's public profile (no contact, bank or balance details)",
     )
-    async def profile(self, user_id: FromPath[int], services: Services) -> PublicProfileOut:
-        return PublicProfileOut.of(await services.core.public_profiles.get(user_id))
+    async def profile(self, user_id: FromPath[int], services: Services) -> Response[bytes]:
+        """The same for every reader, so always cached (``cached_reads.py``)."""
+
+        async def public() -> PublicProfileOut:
+            return PublicProfileOut.of(await services.core.public_profiles.get(user_id))
+
+        raw = await cached_json(services.cache, PROFILES, str(user_id), PROFILE_TTL_S, public)
+        return json_response(raw)
 
 
 class SavedJobOut(Output):

@@ -8,21 +8,42 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, delete, get, patch, post
+import msgspec
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from adapters.http.auth import AUTHENTICATED, Caller, Services, Viewer
+from adapters.http.cached_reads import (
+    JOB_TTL_S,
+    cached_json,
+    from_json,
+    json_ok,
+    json_response,
+    my_application_ref,
+    to_json,
+)
 from adapters.http.jobs_schemas import ClientJobOut, JobDetailOut, JobIn, JobOut, JobPatchIn
 from adapters.http.pagination import Cursor, Limit, Page, page_out, page_request
 from adapters.http.problems import documented
 from paeshift_core.application.jobs import JobDraft
 from paeshift_core.application.pagination import DEFAULT_LIMIT
+from paeshift_core.application.read_models import JOBS
+from paeshift_core.domain.errors import NotFound
 from paeshift_core.domain.jobs import JobStatus
 
 JobStatusName = Annotated[
     list[JobStatus] | None, QueryParameter(description="only jobs in these statuses")
 ]
+
+_CHANGE = documented(401, 403, 404, 409)
+
+
+def _job_step(path: str, summary: str) -> post:
+    """A client's step in the job's life (cancel, start, end): 200 with the job."""
+    return post(
+        path, status_code=HTTP_200_OK, security=AUTHENTICATED, responses=_CHANGE, summary=summary
+    )
 
 
 class JobsController(Controller):
@@ -35,16 +56,39 @@ class JobsController(Controller):
 
     @get(
         "/{job_id:int}",
-        responses=documented(401, 404),
+        responses={**documented(401, 404), **json_ok(JobDetailOut)},
         summary="A job with its application counts (pending jobs: the owner only)",
     )
-    async def read(self, job_id: FromPath[int], viewer: Viewer, services: Services) -> JobDetailOut:
-        return JobDetailOut.of(await services.core.jobs.get_job(viewer, job_id))
+    async def read(
+        self, job_id: FromPath[int], viewer: Viewer, services: Services
+    ) -> Response[bytes]:
+        """The public detail is cached; a viewer's own application is laid over it. A job
+        the public may not see is the use case's answer for this viewer, uncached
+        (``cached_reads.py``)."""
+
+        async def public() -> JobDetailOut:
+            return JobDetailOut.of(await services.core.jobs.get_job(None, job_id))
+
+        try:
+            raw = await cached_json(services.cache, JOBS, str(job_id), JOB_TTL_S, public)
+        except NotFound:
+            if viewer is None:
+                raise
+            own = JobDetailOut.of(await services.core.jobs.get_job(viewer, job_id))
+            return json_response(to_json(own))
+        if viewer is None:
+            return json_response(raw)
+        mine = await services.core.feed.my_applications(viewer, [job_id])
+        detail = from_json(raw, JobDetailOut)
+        overlaid = msgspec.structs.replace(
+            detail, my_application=my_application_ref(mine.get(job_id))
+        )
+        return json_response(to_json(overlaid))
 
     @patch(
         "/{job_id:int}",
         security=AUTHENTICATED,
-        responses=documented(401, 403, 404, 409),
+        responses=_CHANGE,
         summary="Change a pending job (pricing is recomputed)",
     )
     async def edit(
@@ -62,39 +106,23 @@ class JobsController(Controller):
         "/{job_id:int}",
         status_code=HTTP_204_NO_CONTENT,
         security=AUTHENTICATED,
-        responses=documented(401, 403, 404, 409),
+        responses=_CHANGE,
         summary="Delete a pending job",
     )
     async def remove(self, job_id: FromPath[int], principal: Caller, services: Services) -> None:
         await services.core.jobs.delete_job(principal, job_id)
 
-    @post(
-        "/{job_id:int}/cancel",
-        status_code=HTTP_200_OK,
-        security=AUTHENTICATED,
-        responses=documented(401, 403, 404, 409),
-        summary="Cancel a pending or upcoming job (escrow goes back to the client)",
+    @_job_step(
+        "/{job_id:int}/cancel", "Cancel a pending or upcoming job (escrow goes back to the client)"
     )
     async def cancel(self, job_id: FromPath[int], principal: Caller, services: Services) -> JobOut:
         return JobOut.of(await services.core.jobs.cancel_job(principal, job_id))
 
-    @post(
-        "/{job_id:int}/start",
-        status_code=HTTP_200_OK,
-        security=AUTHENTICATED,
-        responses=documented(401, 403, 404, 409),
-        summary="Start the shift (accepted workers become ongoing)",
-    )
+    @_job_step("/{job_id:int}/start", "Start the shift (accepted workers become ongoing)")
     async def start(self, job_id: FromPath[int], principal: Caller, services: Services) -> JobOut:
         return JobOut.of(await services.core.jobs.start_shift(principal, job_id))
 
-    @post(
-        "/{job_id:int}/end",
-        status_code=HTTP_200_OK,
-        security=AUTHENTICATED,
-        responses=documented(401, 403, 404, 409),
-        summary="End the shift and settle the escrow",
-    )
+    @_job_step("/{job_id:int}/end", "End the shift and settle the escrow")
     async def end(self, job_id: FromPath[int], principal: Caller, services: Services) -> JobOut:
         return JobOut.of(await services.core.jobs.end_shift(principal, job_id))
 

@@ -19,10 +19,12 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK, HTTP_303_SEE_OTHER
 
 from adapters.http.auth import AUTHENTICATED, Caller, Services
+from adapters.http.pagination import Cursor, Limit, Page, page_out, page_request
 from adapters.http.problems import documented
 from adapters.http.schema_base import MoneyOut, Output
 from adapters.http.services import ApiServices
 from adapters.payments.sandbox import SandboxGateway
+from paeshift_core.application.pagination import DEFAULT_LIMIT
 from paeshift_core.domain.errors import NotFound
 from paeshift_core.domain.payments import PaymentIntent, Withdrawal
 
@@ -114,6 +116,47 @@ class PaymentsController(Controller):
         self, reference: FromPath[str], principal: Caller, services: Services
     ) -> PaymentOut:
         return PaymentOut.of(await services.core.funding.get_intent(principal, reference))
+
+
+class JobPaymentsController(Controller):
+    path = "/jobs/{job_id:int}/payments"
+    tags = ["jobs", "payments"]
+    security = AUTHENTICATED
+
+    @get(
+        "",
+        responses=documented(401, 403, 404),
+        summary="A job's payment attempts, newest first (its client or an admin)",
+    )
+    async def list_for_job(
+        self,
+        job_id: FromPath[int],
+        principal: Caller,
+        services: Services,
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: Cursor = None,
+    ) -> Page[PaymentOut]:
+        found = await services.core.payment_history.for_job(
+            principal, job_id, page_request(limit, cursor)
+        )
+        return page_out(found, PaymentOut.of)
+
+
+class MyPaymentsController(Controller):
+    path = "/me/payments"
+    tags = ["me", "payments"]
+    security = AUTHENTICATED
+
+    @get("", responses=documented(401), summary="My payments (as payer), newest first")
+    async def mine(
+        self,
+        principal: Caller,
+        services: Services,
+        limit: Limit = DEFAULT_LIMIT,
+        cursor: Cursor = None,
+    ) -> Page[PaymentOut]:
+        found = await services.core.payment_history.mine(principal, page_request(limit, cursor))
+        return page_out(found, PaymentOut.of)
 
 
 def _sandbox(services: ApiServices) -> SandboxGateway:

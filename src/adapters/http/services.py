@@ -28,13 +28,17 @@ from paeshift_core.application.identity import IdentityUseCases
 from paeshift_core.application.jobs import JobUseCases
 from paeshift_core.application.ledger_check import LedgerCheck
 from paeshift_core.application.notifications import NotificationUseCases
+from paeshift_core.application.payment_history import PaymentHistoryUseCases
 from paeshift_core.application.payment_webhooks import PaymentWebhooks
+from paeshift_core.application.pictures import PictureUseCases
 from paeshift_core.application.profiles import ProfileUseCases
 from paeshift_core.application.public_profiles import PublicProfileUseCases
+from paeshift_core.application.read_models import UncachedReads
 from paeshift_core.application.reviews import ReviewUseCases
 from paeshift_core.application.saved_jobs import SavedJobUseCases
 from paeshift_core.application.wallet import WalletUseCases
 from paeshift_core.application.withdrawals import WithdrawalUseCases
+from paeshift_core.ports.cache import Cache
 from paeshift_core.ports.clock import Clock
 
 #: A readiness check: returns when the dependency answers, raises otherwise.
@@ -55,6 +59,9 @@ class CoreUseCases(Protocol):
     def profiles(self) -> ProfileUseCases: ...
 
     @property
+    def pictures(self) -> PictureUseCases: ...
+
+    @property
     def catalog(self) -> CatalogUseCases: ...
 
     @property
@@ -65,6 +72,9 @@ class CoreUseCases(Protocol):
 
     @property
     def funding(self) -> FundingUseCases: ...
+
+    @property
+    def payment_history(self) -> PaymentHistoryUseCases: ...
 
     @property
     def withdrawals(self) -> WithdrawalUseCases: ...
@@ -124,6 +134,9 @@ class ApiServices:
     metric_sources: Mapping[str, MetricSource] = field(factory=dict)
     #: Benchmark mode only: the reference work of ``/bench/*`` (``bench_routes.py``).
     reference_work: Mapping[str, ReferenceWork] = field(factory=dict)
+    #: The public read routes' cache (``cached_reads.py``); the same one the use cases
+    #: invalidate (``Deps.cache``). Default: nothing cached.
+    cache: Cache = field(factory=UncachedReads)
 
 
 def services_of(state: State) -> ApiServices:

@@ -44,7 +44,13 @@ def cache_control(path: Path) -> str:
 
 
 def _file(path: Path, cache: str) -> File:
-    return File(path, headers={"Cache-Control": cache}, content_disposition_type="inline")
+    """The type comes from the extension (uploads get theirs from their content)."""
+    return File(
+        path,
+        filename=path.name,
+        headers={"Cache-Control": cache, "X-Content-Type-Options": "nosniff"},
+        content_disposition_type="inline",
+    )
 
 
 def spa_not_found(fallback: Handler, *, spa_dir: Path | None, media_dir: Path | None) -> Handler:

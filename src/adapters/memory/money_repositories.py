@@ -30,6 +30,16 @@ class MemoryPaymentIntentRepository(MemoryRepository[PaymentIntent]):
     async def list_for_job(self, job_id: int) -> list[PaymentIntent]:
         return list(self._select(lambda i: i.job_id == job_id))
 
+    async def page_for_job(
+        self, job_id: int, *, after: After | None, limit: int
+    ) -> list[PaymentIntent]:
+        return _newest_first(self._select(lambda i: i.job_id == job_id), after, limit)
+
+    async def page_for_payer(
+        self, payer_id: int, *, after: After | None, limit: int
+    ) -> list[PaymentIntent]:
+        return _newest_first(self._select(lambda i: i.payer_id == payer_id), after, limit)
+
     async def list_pending(self, *, created_before: datetime, limit: int) -> list[PaymentIntent]:
         found = self._select(lambda i: not i.is_final and i.created_at < created_before)
         return sorted(found, key=lambda i: (i.created_at, i.id))[:limit]

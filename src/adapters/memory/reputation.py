@@ -34,6 +34,11 @@ class MemoryReviewRepository(MemoryRepository[Review]):
     ) -> list[Review]:
         return _newest_first(self._select(lambda r: r.reviewee_id == reviewee_id), after, limit)
 
+    async def page_for_reviewer(
+        self, reviewer_id: int, *, after: After | None, limit: int
+    ) -> list[Review]:
+        return _newest_first(self._select(lambda r: r.reviewer_id == reviewer_id), after, limit)
+
 
 class MemoryRatingSummaries(MemoryRepository[RatingSummary]):
     table = "rating_summaries"

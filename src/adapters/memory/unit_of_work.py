@@ -8,16 +8,17 @@ at once and appends the recorded events to the outbox. Without commit nothing is
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Generic, Self, TypeVar, cast
 
 import attrs
 
+from adapters.memory.copies import clone
 from adapters.memory.store import MemoryStore
 from paeshift_core.domain.aggregate import Aggregate
 from paeshift_core.domain.errors import ConcurrencyConflict, Conflict, NotFound
+from paeshift_core.domain.events import DomainEvent
 from paeshift_core.ports.clock import Clock
 from paeshift_core.ports.outbox import OutboxEvent
 
@@ -67,6 +68,7 @@ class MemoryUnitOfWorkBase:
         self._snapshots: dict[tuple[str, int], dict[str, object] | None] = {}
         self._deleted: set[tuple[str, int]] = set()
         self._committed = False
+        self.committed_events: tuple[DomainEvent, ...] = ()
 
     async def __aenter__(self) -> Self:
         return self
@@ -84,7 +86,7 @@ class MemoryUnitOfWorkBase:
     def _track(self, table: str, stored: Aggregate) -> Aggregate:
         key = (table, stored.id)
         if key not in self._tracked:
-            mine = copy.deepcopy(stored)
+            mine = clone(stored)
             self._tracked[key] = mine
             self._snapshots[key] = _state(stored)
         return self._tracked[key]
@@ -145,12 +147,13 @@ class MemoryUnitOfWorkBase:
             store.table(table).pop(aggregate_id, None)
         for table, aggregate in changed:
             aggregate.version += 1
-            store.table(table)[aggregate.id] = copy.deepcopy(aggregate)
+            store.table(table)[aggregate.id] = clone(aggregate)
             self._snapshots[(table, aggregate.id)] = _state(aggregate)
         now = self._clock.now()
         for event_id, event in zip(store.append_event_ids(len(events)), events, strict=True):
             store.outbox.append(OutboxEvent(event_id=event_id, event=event, recorded_at=now))
         self._committed = True
+        self.committed_events = tuple(events)
 
     def _check_unique(self, changed: list[tuple[str, Aggregate]]) -> None:
         for table, aggregate in changed:

@@ -36,6 +36,7 @@ from adapters.payments.provider_http import (
     DEFAULT_TIMEOUT_S,
     JsonObject,
     ProviderHttp,
+    ProviderReply,
     malformed,
 )
 from adapters.payments.webhooks import require_hmac_sha512, webhook_event
@@ -68,6 +69,16 @@ _TRANSFER_STATUS = {
     "rejected": TransferStatus.FAILED,
     "abandoned": TransferStatus.FAILED,
 }
+
+
+def _succeeded(reply: ProviderReply) -> bool:
+    """Paystack's success is a 2xx answer with ``status: true``."""
+    return reply.ok and reply.body.flag("status")
+
+
+def _unknown(reply: ProviderReply) -> bool:
+    """A lookup of a reference Paystack does not know: 400/404 with ``status: false``."""
+    return reply.status_code in (400, 404) and not reply.body.flag("status")
 
 
 class PaystackGateway:
@@ -108,7 +119,7 @@ class PaystackGateway:
                 "callback_url": callback_url,
             },
         )
-        if not reply.ok or not reply.body.flag("status"):
+        if not _succeeded(reply):
             raise Unavailable(
                 f"paystack refused the checkout: {reply.message}", code=GATEWAY_REFUSED
             )
@@ -121,9 +132,9 @@ class PaystackGateway:
     async def verify(self, reference: str) -> Verification:
         check_reference(reference)
         reply = await self._http.request("GET", f"/transaction/verify/{quote(reference, safe='')}")
-        if reply.status_code in (400, 404) and not reply.body.flag("status"):
+        if _unknown(reply):
             return Verification.unknown(reference, reply.message)
-        if not reply.ok or not reply.body.flag("status"):
+        if not _succeeded(reply):
             raise malformed(self.provider, f"verify answered HTTP {reply.status_code}")
         data = reply.body.obj("data")
         if data.text("reference") != reference:
@@ -157,7 +168,7 @@ class PaystackGateway:
                 "currency": amount.currency,
             },
         )
-        if not recipient.ok or not recipient.body.flag("status"):
+        if not _succeeded(recipient):
             # Paystack refused the account itself: no transfer exists, nothing left us.
             return TransferResult.not_sent(reference, recipient.message)
         recipient_code = recipient.body.obj("data").text("recipient_code")
@@ -173,7 +184,7 @@ class PaystackGateway:
                 "currency": amount.currency,
             },
         )
-        if not reply.ok or not reply.body.flag("status"):
+        if not _succeeded(reply):
             # A refusal may be "duplicate reference" after a retry: report what exists.
             existing = await self.verify_transfer(reference)
             if existing.status is TransferStatus.FAILED and not existing.provider_reference:
@@ -184,9 +195,9 @@ class PaystackGateway:
     async def verify_transfer(self, reference: str) -> TransferResult:
         check_reference(reference)
         reply = await self._http.request("GET", f"/transfer/verify/{quote(reference, safe='')}")
-        if reply.status_code in (400, 404) and not reply.body.flag("status"):
+        if _unknown(reply):
             return TransferResult.not_sent(reference, reply.message)
-        if not reply.ok or not reply.body.flag("status"):
+        if not _succeeded(reply):
             raise malformed(self.provider, f"transfer verify answered HTTP {reply.status_code}")
         return self._transfer_result(reference, reply.body.obj("data"))
 

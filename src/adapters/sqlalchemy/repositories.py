@@ -304,6 +304,28 @@ class SqlPaymentIntentRepository(SqlRepository[PaymentIntent]):
     async def list_for_job(self, job_id: int) -> list[PaymentIntent]:
         return await self._uow.load(PAYMENT_INTENTS, t.payment_intents.c.job_id == job_id)
 
+    async def page_for_job(
+        self, job_id: int, *, after: After | None, limit: int
+    ) -> list[PaymentIntent]:
+        return await self._page(t.payment_intents.c.job_id == job_id, after, limit)
+
+    async def page_for_payer(
+        self, payer_id: int, *, after: After | None, limit: int
+    ) -> list[PaymentIntent]:
+        return await self._page(t.payment_intents.c.payer_id == payer_id, after, limit)
+
+    async def _page(
+        self, owner: ColumnElement[bool], after: After | None, limit: int
+    ) -> list[PaymentIntent]:
+        table = t.payment_intents
+        return await self._uow.load(
+            PAYMENT_INTENTS,
+            owner,
+            *_before(table, after),
+            order_by=_newest_first(table),
+            limit=limit,
+        )
+
     async def list_pending(self, *, created_before: datetime, limit: int) -> list[PaymentIntent]:
         c = t.payment_intents.c
         return await self._uow.load(

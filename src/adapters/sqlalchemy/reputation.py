@@ -30,6 +30,7 @@ def review_to_row(review: Review) -> Row:
         "comment": review.comment,
         "created_at": to_utc(review.created_at),
         "updated_at": to_utc(review.updated_at),
+        "read_at": None if review.read_at is None else to_utc(review.read_at),
     }
 
 
@@ -44,6 +45,7 @@ def row_to_review(row: RowIn) -> Review:
         comment=row["comment"],
         created_at=from_utc(row["created_at"]),
         updated_at=from_utc(row["updated_at"]),
+        read_at=None if row["read_at"] is None else from_utc(row["read_at"]),
     )
 
 
@@ -162,6 +164,13 @@ class SqlReviewRepository(SqlRepository[Review]):
     ) -> list[Review]:
         table = t.reviews
         where = [table.c.reviewee_id == reviewee_id, *_before(table, after)]
+        return await self._uow.load(REVIEWS, *where, order_by=_newest_first(table), limit=limit)
+
+    async def page_for_reviewer(
+        self, reviewer_id: int, *, after: After | None, limit: int
+    ) -> list[Review]:
+        table = t.reviews
+        where = [table.c.reviewer_id == reviewer_id, *_before(table, after)]
         return await self._uow.load(REVIEWS, *where, order_by=_newest_first(table), limit=limit)
 
 

@@ -132,7 +132,53 @@ def columns(table: Table) -> list[str]:
 
 
 def _tuple(table: Table, values: dict[str, Any]) -> SeedRow:
-    return tuple(values[name] for name in columns(table))
+    """``values`` in the table's column order; a column not given is NULL (a nullable column
+    added later needs no change here; the database refuses a missing NOT NULL one)."""
+    return tuple(values.get(name) for name in columns(table))
+
+
+#: The order in which the generator writes the rows of the busiest tables, mapped onto the
+#: tables' columns by :func:`_fit` (cheaper than a dict per row).
+_FIELDS: dict[str, tuple[str, ...]] = {
+    "applications": (
+        "id", "version", "job_id", "applicant_id", "status", "created_at", "updated_at",
+        "reapplied", "late_withdrawal", "checked_in_at", "check_in_latitude",
+        "check_in_longitude", "check_in_flagged", "checked_out_at", "check_out_latitude",
+        "check_out_longitude",
+    ),
+    "notifications": (
+        "id", "version", "user_id", "category", "title", "body", "link_kind", "link_id",
+        "source", "created_at", "read_at",
+    ),
+    "saved_jobs": ("id", "version", "user_id", "job_id", "created_at"),
+    "payment_intents": (
+        "id", "version", "job_id", "payer_id", "amount", "currency", "reference", "provider",
+        "status", "checkout_url", "provider_reference", "outcome", "reason", "created_at",
+        "updated_at",
+    ),
+    "reviews": (
+        "id", "version", "job_id", "reviewer_id", "reviewee_id", "rating", "comment",
+        "created_at", "updated_at",
+    ),
+    "rating_summaries": ("id", "version", "stars_1", "stars_2", "stars_3", "stars_4", "stars_5"),
+    "ledger_accounts": ("name", "version", "currency", "balance", "guarded"),
+    "ledger_transactions": ("id", "key", "kind", "subject", "job_id", "currency", "posted_at"),
+    "ledger_entries": ("id", "transaction_id", "account", "amount", "posted_at"),
+}  # fmt: skip
+_POSITIONS: dict[str, tuple[int, ...]] = {}
+
+
+def _fit(table_name: str, values: SeedRow) -> SeedRow:
+    """``values`` (in ``_FIELDS`` order) in the table's column order, NULL for the others."""
+    positions = _POSITIONS.get(table_name)
+    if positions is None:
+        fields = _FIELDS[table_name]
+        positions = tuple(
+            fields.index(name) if name in fields else -1
+            for name in columns(t.metadata.tables[table_name])
+        )
+        _POSITIONS[table_name] = positions
+    return tuple(values[i] if i >= 0 else None for i in positions)
 
 
 @frozen
@@ -468,23 +514,26 @@ class SeedGenerator:
             )
             lat, lng = self._point(self._user_city.get(applicant, 0))
             rows["applications"].append(
-                (
-                    app_id,
-                    1,
-                    job_id,
-                    applicant,
-                    app_status.value,
-                    applied_at,
-                    checked_out or (checked_in if worked else applied_at),
-                    False,
-                    app_status is ApplicationStatus.WITHDRAWN and rng.random() < 0.2,
-                    checked_in if worked else None,
-                    lat if worked else None,
-                    lng if worked else None,
-                    False,
-                    checked_out,
-                    lat if checked_out else None,
-                    lng if checked_out else None,
+                _fit(
+                    "applications",
+                    (
+                        app_id,
+                        1,
+                        job_id,
+                        applicant,
+                        app_status.value,
+                        applied_at,
+                        checked_out or (checked_in if worked else applied_at),
+                        False,
+                        app_status is ApplicationStatus.WITHDRAWN and rng.random() < 0.2,
+                        checked_in if worked else None,
+                        lat if worked else None,
+                        lng if worked else None,
+                        False,
+                        checked_out,
+                        lat if checked_out else None,
+                        lng if checked_out else None,
+                    ),
                 )
             )
             self._notify(applicant, app_status, app_id, applied_at, rows)
@@ -511,18 +560,21 @@ class SeedGenerator:
         notified = at + timedelta(minutes=rng.randint(5, 600))
         notification_id = self._id("notifications")
         rows["notifications"].append(
-            (
-                notification_id,
-                1,
-                user_id,
-                category.value,
-                category.value.replace("_", " ").capitalize(),
-                f"About your application {app_id}.",
-                LinkKind.APPLICATION.value,
-                app_id,
-                f"{SEED_SOURCE}:{notification_id}",
-                notified,
-                notified + timedelta(hours=2) if rng.random() < 0.5 else None,
+            _fit(
+                "notifications",
+                (
+                    notification_id,
+                    1,
+                    user_id,
+                    category.value,
+                    category.value.replace("_", " ").capitalize(),
+                    f"About your application {app_id}.",
+                    LinkKind.APPLICATION.value,
+                    app_id,
+                    f"{SEED_SOURCE}:{notification_id}",
+                    notified,
+                    notified + timedelta(hours=2) if rng.random() < 0.5 else None,
+                ),
             )
         )
 
@@ -534,7 +586,9 @@ class SeedGenerator:
                 continue
             self._saved.add((user_id, job_id))
             saved_at = created + timedelta(minutes=rng.randint(1, 600))
-            rows["saved_jobs"].append((self._id("saved_jobs"), 1, user_id, job_id, saved_at))
+            rows["saved_jobs"].append(
+                _fit("saved_jobs", (self._id("saved_jobs"), 1, user_id, job_id, saved_at))
+            )
 
     # -- money ---------------------------------------------------------------------------
     def _post(self, tx: Transaction | None) -> None:
@@ -556,22 +610,25 @@ class SeedGenerator:
         intent_id = self._id("payment_intents")
         reference = f"psh-pay-{job_id}-{intent_id}"
         rows["payment_intents"].append(
-            (
-                intent_id,
-                2,
-                job_id,
-                client_id,
-                pricing.total_due.amount,
-                DEFAULT_CURRENCY,
-                reference,
-                "sandbox",
-                "succeeded",
-                f"https://checkout.sandbox.invalid/{reference}",
-                f"sbx-{reference}",
-                "escrow",
-                "",
-                at - timedelta(minutes=3),
-                at,
+            _fit(
+                "payment_intents",
+                (
+                    intent_id,
+                    2,
+                    job_id,
+                    client_id,
+                    pricing.total_due.amount,
+                    DEFAULT_CURRENCY,
+                    reference,
+                    "sandbox",
+                    "succeeded",
+                    f"https://checkout.sandbox.invalid/{reference}",
+                    f"sbx-{reference}",
+                    "escrow",
+                    "",
+                    at - timedelta(minutes=3),
+                    at,
+                ),
             )
         )
         self._post(
@@ -656,29 +713,38 @@ class SeedGenerator:
             self._stars[reviewee][stars - 1] += 1
             comment = ("Poor", "Below par", "Okay", "Good work", "Excellent")[stars - 1]
             rows["reviews"].append(
-                (
-                    self._id("reviews"),
-                    1,
-                    job_id,
-                    reviewer,
-                    reviewee,
-                    stars,
-                    comment,
-                    written,
-                    written,
+                _fit(
+                    "reviews",
+                    (
+                        self._id("reviews"),
+                        1,
+                        job_id,
+                        reviewer,
+                        reviewee,
+                        stars,
+                        comment,
+                        written,
+                        written,
+                    ),
                 )
             )
 
     # -- after the last chunk ----------------------------------------------------------------
     def rating_summaries(self) -> list[SeedRow]:
-        return [(user_id, sum(s), *s) for user_id, s in sorted(self._stars.items())]
+        return [
+            _fit("rating_summaries", (user_id, sum(s), *s))
+            for user_id, s in sorted(self._stars.items())
+        ]
 
     def ledger_accounts(self) -> list[SeedRow]:
         touched: Counter[str] = Counter()
         for tx in self._transactions:
             touched.update(e.account for e in tx.entries)
         return [
-            (name, touched[name], DEFAULT_CURRENCY, self._balances[name], is_guarded(name))
+            _fit(
+                "ledger_accounts",
+                (name, touched[name], DEFAULT_CURRENCY, self._balances[name], is_guarded(name)),
+            )
             for name in sorted(self._balances)
         ]
 
@@ -689,11 +755,27 @@ class SeedGenerator:
         ordered = sorted(self._transactions, key=lambda tx: tx.posted_at)
         for tx_id, tx in enumerate(ordered, start=1):
             heads.append(
-                (tx_id, tx.key, tx.kind.value, tx.subject, tx.job_id, tx.currency, tx.posted_at)
+                _fit(
+                    "ledger_transactions",
+                    (
+                        tx_id,
+                        tx.key,
+                        tx.kind.value,
+                        tx.subject,
+                        tx.job_id,
+                        tx.currency,
+                        tx.posted_at,
+                    ),
+                )
             )
             for entry in tx.entries:
                 entry_id += 1
-                legs.append((entry_id, tx_id, entry.account, entry.amount.amount, tx.posted_at))
+                legs.append(
+                    _fit(
+                        "ledger_entries",
+                        (entry_id, tx_id, entry.account, entry.amount.amount, tx.posted_at),
+                    )
+                )
         return heads, legs
 
     @property

@@ -388,7 +388,9 @@ payment_intents = Table(
     CheckConstraint("amount > 0", name="amount_positive"),
     _one_of("status", IntentStatus, "status"),
     UniqueConstraint("reference"),
-    Index("ix_payment_intents_job", "job_id", "created_at"),
+    # A job's payments and a payer's payments, newest first (keyset on created_at, id).
+    Index("ix_payment_intents_job", "job_id", "created_at", "id"),
+    Index("ix_payment_intents_payer", "payer_id", "created_at", "id"),
     # The periodic reconciliation: pending intents, oldest first.
     Index("ix_payment_intents_status", "status", "created_at", "id"),
 )
@@ -522,12 +524,16 @@ reviews = Table(
     Column("comment", Text, nullable=False),
     _ts("created_at"),
     _ts("updated_at"),
+    #: When the reviewee marked it read (null: unread).
+    _ts("read_at", nullable=True),
     CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
     CheckConstraint("reviewer_id <> reviewee_id", name="not_self"),
     # One review per (reviewer, reviewee, job).
     UniqueConstraint("reviewer_id", "reviewee_id", "job_id"),
     # A user's reviews, newest first (GET /users/{id}/reviews, keyset on created_at, id).
     Index("ix_reviews_reviewee", "reviewee_id", "created_at", "id"),
+    # The reviews a user wrote, newest first (compat GET /rating/ratings/reviewer_{uid}/).
+    Index("ix_reviews_reviewer", "reviewer_id", "created_at", "id"),
 )
 
 rating_summaries = Table(

@@ -32,6 +32,7 @@ from adapters.sqlalchemy.event_codec import encode_event
 from adapters.sqlalchemy.mappers import Row, RowIn, to_utc
 from paeshift_core.domain.aggregate import Aggregate
 from paeshift_core.domain.errors import ConcurrencyConflict, Conflict, NotFound
+from paeshift_core.domain.events import DomainEvent
 from paeshift_core.ports.clock import Clock
 
 A = TypeVar("A", bound=Aggregate)
@@ -95,6 +96,7 @@ class SqlUnitOfWorkBase:
         self._clock = clock
         self._conn: AsyncConnection | None = None
         self._entries: dict[tuple[str, int], _Entry] = {}
+        self.committed_events: tuple[DomainEvent, ...] = ()
 
     # -- connection ---------------------------------------------------------------------
     @property
@@ -273,6 +275,7 @@ class SqlUnitOfWorkBase:
         if conn is not None and conn.in_transaction():
             async with database_errors():
                 await conn.commit()
+        self.committed_events = tuple(events)
         for entry in written:
             entry.aggregate.version = entry.loaded_version + 1
             entry.loaded_version = entry.db_version = entry.aggregate.version

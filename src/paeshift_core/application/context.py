@@ -12,11 +12,14 @@ from datetime import timedelta
 
 from attrs import field, frozen
 
+from paeshift_core.application.read_models import UncachedReads
 from paeshift_core.domain.money import Money
 from paeshift_core.domain.pricing import DEFAULT_FEE_RATE_BP
 from paeshift_core.domain.users import Role
+from paeshift_core.ports.cache import Cache
 from paeshift_core.ports.clock import Clock
 from paeshift_core.ports.email import EmailSender
+from paeshift_core.ports.files import FileStore
 from paeshift_core.ports.ids import IdGenerator
 from paeshift_core.ports.payments import PaymentGateway
 from paeshift_core.ports.rate_limit import RateLimiter
@@ -61,6 +64,11 @@ class Deps:
     tokens: TokenService
     email: EmailSender
     rate_limiter: RateLimiter
+    #: Profile pictures (memory in tests, local disk under ``var/media`` by default).
+    files: FileStore
     policy: Policy = field(factory=Policy)
     #: The payment provider (sandbox by default); ``None`` where no payment use case runs.
     gateway: PaymentGateway | None = None
+    #: Cached public read models (``application/read_models.py``): invalidated after every
+    #: commit that changes one; nothing is cached by default.
+    cache: Cache = field(factory=UncachedReads)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from attrs import field, frozen
@@ -156,6 +157,16 @@ class FeedUseCases:
         else:
             following = FeedPosition(sort, offset=position.offset + request.limit)
         return Page(items=items, next_cursor=following.encode())
+
+    async def my_applications(
+        self, viewer: Principal, job_ids: Sequence[int]
+    ) -> dict[int, ApplicationRef]:
+        """The viewer's own applications to these jobs (one statement): what the HTTP adapter
+        lays over cached public job pages and details (``adapters/http/cached_reads.py``)."""
+        if not job_ids:
+            return {}
+        async with self._deps.uow() as uow:
+            return await uow.feed.applications_of(viewer.user_id, job_ids)
 
     async def _best_match(
         self, uow: UnitOfWork, viewer: Principal | None, criteria: FeedCriteria

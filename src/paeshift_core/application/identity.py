@@ -19,6 +19,8 @@ Rules kept here:
   not launder an address's budget), which is why the address limit is generous (shared NATs).
   Unknown e-mail addresses cost a dummy hash verification, so timing does not tell which
   addresses exist; unverified and deactivated users are told so only after a right password.
+- Login by code (``log_in_with_code``) counts the same login limits first, then redeems the
+  code under its lockout; a registration code also starts a session, a reset code never.
 - Refresh tokens rotate within a family; presenting an already rotated token revokes the whole
   family. Logout revokes the family; password change and reset revoke every refresh token of
   the user. Access tokens are short-lived (15 min) and are not revoked individually.
@@ -246,6 +248,46 @@ class IdentityUseCases:
             tokens = await self._new_session(uow, user, self._deps.ids.next_id(), now)
             await uow.commit()
         return tokens
+
+    async def log_in_with_code(
+        self,
+        email: str,
+        code: str,
+        *,
+        client_address: str,
+        purpose: CodePurpose | str = CodePurpose.LOGIN,
+    ) -> AuthTokens:
+        """Start a session with an e-mailed code instead of the password.
+
+        The login limits of :meth:`log_in` are counted first (per address and per e-mail,
+        before anything is checked), then the code is redeemed under the codes' own lockout
+        (5 wrong → 15 minutes); success clears the e-mail's login count like a password login.
+        A ``login`` code needs a verified, active user (told only after a right code, as
+        with a password). A ``registration`` code proves the address exactly as a login
+        code does, so redeeming it marks the user verified and starts the session in the same
+        transaction (the legacy front end logs in on verification). A ``password_reset`` code
+        never logs in: it is redeemed only together with the new password.
+        """
+        address = _email(email).value
+        wanted = self._purpose(purpose)
+        if wanted is CodePurpose.PASSWORD_RESET:
+            raise InvalidInput("purpose", "a reset code is confirmed with the new password")
+        _code_input(code)
+        limiter = self._deps.rate_limiter
+        await limiter.hit(LOGIN_PER_ADDRESS, client_address)
+        await limiter.hit(LOGIN_PER_EMAIL, address)
+        started: list[AuthTokens] = []
+
+        async def start_session(uow: UnitOfWork, now: datetime) -> None:
+            user = await _registered(uow, address)
+            if wanted is CodePurpose.REGISTRATION:
+                user.mark_verified(now)
+            self._require_can_log_in(user)
+            started.append(await self._new_session(uow, user, self._deps.ids.next_id(), now))
+
+        await self._redeem(address, wanted, code, start_session)
+        await limiter.reset(LOGIN_PER_EMAIL, address)
+        return started[0]
 
     async def refresh(self, refresh_token: str) -> AuthTokens:
         """Rotate a refresh token; a reused (already rotated) token revokes its family."""

@@ -26,7 +26,7 @@ from attrs import frozen
 from paeshift_core.application.context import Deps, Principal
 from paeshift_core.application.marketplace_access import require_job_visible
 from paeshift_core.application.pagination import Keyset, Page, PageRequest, page_of
-from paeshift_core.application.retries import retry_on_race
+from paeshift_core.application.retries import retry_on_conflict, retry_on_race
 from paeshift_core.domain.applications import ACCEPTED_EVER, ApplicationStatus
 from paeshift_core.domain.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from paeshift_core.domain.jobs import JobStatus
@@ -175,6 +175,29 @@ class ReviewUseCases:
             summaries = await uow.rating_summaries.get_many([user_id])
         views = [_view(r, users) for r in reviews]
         return UserReviews(summary=summaries[user_id], page=page_of(views, request, _position))
+
+    async def list_by_author(self, user_id: int, request: PageRequest) -> Page[Review]:
+        """Public: the reviews a user wrote, newest first (reviews are public on their
+        reviewee's profile already), in one statement."""
+        async with self._deps.uow() as uow:
+            reviews = await uow.reviews.page_for_reviewer(
+                user_id, after=request.after_key, limit=request.fetch
+            )
+        return page_of(reviews, request, lambda r: Keyset(r.created_at, r.id))
+
+    async def mark_read(self, principal: Principal, review_id: int) -> Review:
+        """The reviewee marks a review of them read (idempotent). Reviews are public, so
+        anyone else is refused (``PermissionDenied``, ``not_reviewee``), not told it is
+        missing."""
+
+        async def attempt() -> Review:
+            async with self._deps.uow() as uow:
+                review = await uow.reviews.get(review_id, for_update=True)
+                if review.mark_read(principal.user_id, self._deps.clock.now()):
+                    await uow.commit()
+                return review
+
+        return await retry_on_conflict(attempt)
 
     async def summaries(self, user_ids: Sequence[int]) -> dict[int, RatingSummary]:
         """Rating summaries of several users in one statement (public profiles, the feed)."""

@@ -10,7 +10,7 @@ once, whether by settlement or by a dispute's resolution.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from functools import partial
 
@@ -62,9 +62,7 @@ async def post_seat(
         ]
     else:
         credits = [(wallet_account(job.client_id), share.total)]
-    await _post_seat_transaction(
-        uow, job, application.id, TransactionKind.SEAT_SETTLEMENT, credits, now
-    )
+    await _post_seat(uow, job, application.id, TransactionKind.SEAT_SETTLEMENT, credits, now)
 
 
 async def post_resolution(
@@ -78,13 +76,13 @@ async def post_resolution(
         (wallet_account(job.client_id), to_client),
         (PLATFORM_FEES, to_fees),
     ]
-    await _post_seat_transaction(
+    await _post_seat(
         uow, job, dispute.application_id, TransactionKind.DISPUTE_RESOLUTION, credits, now
     )
     dispute.mark_settled()
 
 
-async def _post_seat_transaction(
+async def _post_seat(
     uow: UnitOfWork,
     job: Job,
     application_id: int,
@@ -92,10 +90,33 @@ async def _post_seat_transaction(
     credits: list[tuple[str, Money]],
     now: datetime,
 ) -> None:
+    key, subject = seat_key(application_id), str(application_id)
+    await _post_from_escrow(uow, job, key, kind, subject, credits, now)
+
+
+async def _refund_client(
+    uow: UnitOfWork, job: Job, key: str, kind: TransactionKind, amount: Money, now: datetime
+) -> None:
+    """Escrow back to the client's wallet (cancellation, unfilled seats)."""
+    credits = [(wallet_account(job.client_id), amount)]
+    await _post_from_escrow(uow, job, key, kind, str(job.id), credits, now)
+
+
+async def _post_from_escrow(
+    uow: UnitOfWork,
+    job: Job,
+    key: str,
+    kind: TransactionKind,
+    subject: str,
+    credits: list[tuple[str, Money]],
+    now: datetime,
+) -> None:
+    """Post a transfer out of the job's escrow under its idempotency ``key``; nothing when
+    every credit is zero."""
     tx = transfer(
-        key=seat_key(application_id),
+        key=key,
         kind=kind,
-        subject=str(application_id),
+        subject=subject,
         job_id=job.id,
         posted_at=now,
         source=escrow_account(job.id),
@@ -116,17 +137,9 @@ class LedgerJobMoney:
     async def on_canceled(self, uow: UnitOfWork, job: Job, now: datetime) -> None:
         """The whole escrow balance goes back to the client's wallet."""
         balance = await uow.ledger.balance(escrow_account(job.id))
-        tx = transfer(
-            key=f"cancel:{job.id}",
-            kind=TransactionKind.CANCEL_REFUND,
-            subject=str(job.id),
-            job_id=job.id,
-            posted_at=now,
-            source=escrow_account(job.id),
-            credits=[(wallet_account(job.client_id), balance)],
+        await _refund_client(
+            uow, job, f"cancel:{job.id}", TransactionKind.CANCEL_REFUND, balance, now
         )
-        if tx is not None:
-            await uow.ledger.post(tx)
 
     async def on_ended(
         self, uow: UnitOfWork, job: Job, applications: Sequence[Application], now: datetime
@@ -154,17 +167,15 @@ class LedgerJobMoney:
                 await post_resolution(uow, job, dispute, share, now)
             else:
                 await post_seat(uow, job, application, share, now)
-        tx = transfer(
-            key=f"unfilled:{job.id}",
-            kind=TransactionKind.UNFILLED_REFUND,
-            subject=str(job.id),
-            job_id=job.id,
-            posted_at=now,
-            source=escrow_account(job.id),
-            credits=[(wallet_account(job.client_id), unfilled_total(job.pricing, len(shares)))],
+        unfilled = unfilled_total(job.pricing, len(shares))
+        await _refund_client(
+            uow, job, f"unfilled:{job.id}", TransactionKind.UNFILLED_REFUND, unfilled, now
         )
-        if tx is not None:
-            await uow.ledger.post(tx)
+
+
+async def _each_alone(jobs: Sequence[Job], handle: Callable[[int], Awaitable[bool]]) -> list[int]:
+    """Handle each job in its own unit of work (retried on a lost race); the ids handled."""
+    return [job.id for job in jobs if await retry_on_conflict(partial(handle, job.id))]
 
 
 class JobDeadlines:
@@ -186,11 +197,7 @@ class JobDeadlines:
             due = await uow.jobs.list_in_status_before(
                 JobStatus.ONGOING, ends_before=cutoff, limit=DEADLINE_BATCH
             )
-        done = []
-        for job in due:
-            if await retry_on_conflict(partial(self._complete, job.id)):
-                done.append(job.id)
-        return done
+        return await _each_alone(due, self._complete)
 
     async def _complete(self, job_id: int) -> bool:
         async with self._deps.uow() as uow:
@@ -214,11 +221,7 @@ class JobDeadlines:
             due = await uow.jobs.list_in_status_before(
                 JobStatus.UPCOMING, starts_before=cutoff, limit=DEADLINE_BATCH
             )
-        done = []
-        for job in due:
-            if job.accepted_count == 0 and await retry_on_conflict(partial(self._cancel, job.id)):
-                done.append(job.id)
-        return done
+        return await _each_alone([j for j in due if j.accepted_count == 0], self._cancel)
 
     async def _cancel(self, job_id: int) -> bool:
         async with self._deps.uow() as uow:

@@ -6,6 +6,9 @@
   comment of at most 2000 characters, one review per (reviewer, reviewee, job).
 - The author may edit the rating and comment within :data:`EDIT_WINDOW` (7 days) of writing
   it; later the review is final. There is no deadline for writing one.
+- The reviewee has a read flag per review (``read_at``, set once by :meth:`Review.mark_read`):
+  the "new review" badge of the front end. It is the reviewee's private state, so it changes
+  no public read model and records no event; an edit does not make a read review unread.
 - :class:`RatingSummary` is the per-user read model a profile shows (average to 2 decimals,
   count, count per star). It is a row of its own, changed in the same transaction as the
   review and guarded by its version, so no read aggregates over all reviews.
@@ -69,6 +72,7 @@ class Review(Aggregate):
     comment: str = field(converter=_comment)
     created_at: datetime
     updated_at: datetime
+    read_at: datetime | None = None
 
     @classmethod
     def write(
@@ -131,6 +135,17 @@ class Review(Aggregate):
         self.updated_at = now
         self.record(ReviewEdited(occurred_at=now, previous_rating=previous, **self._ids()))
         return previous
+
+    def mark_read(self, user_id: int, now: datetime) -> bool:
+        """The reviewee saw the review; idempotent (False when it was already read)."""
+        if user_id != self.reviewee_id:
+            raise PermissionDenied(
+                "only the reviewed user marks a review read", code="not_reviewee"
+            )
+        if self.read_at is not None:
+            return False
+        self.read_at = now
+        return True
 
 
 def _stars(value: tuple[int, ...]) -> tuple[int, int, int, int, int]:

@@ -227,6 +227,14 @@ class User(Aggregate):
         self.updated_at = now
         self.record(ProfileUpdated(occurred_at=now, user_id=self.id))
 
+    def set_picture(self, url: str | None, now: datetime) -> None:
+        """The URL of a picture already stored (checked by content), or ``None`` to remove it."""
+        if url == self.picture:
+            return
+        self.picture = url
+        self.updated_at = now
+        self.record(ProfileUpdated(occurred_at=now, user_id=self.id))
+
     def set_payout_account(self, account: PayoutAccount, now: datetime) -> None:
         self.payout_account = account
         self.updated_at = now

@@ -165,6 +165,20 @@ class PaymentIntentRepository(Protocol):
 
     async def list_for_job(self, job_id: int) -> list[PaymentIntent]: ...
 
+    async def page_for_job(
+        self, job_id: int, *, after: After | None, limit: int
+    ) -> list[PaymentIntent]:
+        """A job's intents newest first by ``(created_at, id)`` strictly after ``after``, at
+        most ``limit`` (index payment_intents(job_id, created_at, id))."""
+        ...
+
+    async def page_for_payer(
+        self, payer_id: int, *, after: After | None, limit: int
+    ) -> list[PaymentIntent]:
+        """A payer's intents newest first by ``(created_at, id)`` strictly after ``after``, at
+        most ``limit`` (index payment_intents(payer_id, created_at, id))."""
+        ...
+
     async def list_pending(self, *, created_before: datetime, limit: int) -> list[PaymentIntent]:
         """Intents still ``pending`` created before the instant, oldest first (the periodic
         reconciliation with the gateway)."""

@@ -31,6 +31,13 @@ class ReviewRepository(Protocol):
         most ``limit`` (index reviews(reviewee_id, created_at, id))."""
         ...
 
+    async def page_for_reviewer(
+        self, reviewer_id: int, *, after: After | None, limit: int
+    ) -> list[Review]:
+        """Reviews a user wrote, newest first by ``(created_at, id)`` strictly after
+        ``after``, at most ``limit`` (index reviews(reviewer_id, created_at, id))."""
+        ...
+
 
 class RatingSummaries(Protocol):
     """One summary row per reviewed user (its ``id`` is the user's id)."""

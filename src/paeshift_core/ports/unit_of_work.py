@@ -8,9 +8,11 @@ transaction, and raises (``ConcurrencyConflict``, ``Unavailable``) rather than f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Protocol, Self
 
+from paeshift_core.domain.events import DomainEvent
 from paeshift_core.ports.feed import FeedQuery
 from paeshift_core.ports.feedback import FeedbackRepository
 from paeshift_core.ports.gamification import AchievementsRepository, AwardRepository
@@ -108,6 +110,12 @@ class UnitOfWork(Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
+
+    @property
+    def committed_events(self) -> Sequence[DomainEvent]:
+        """The events the last successful ``commit`` wrote to the outbox (empty before one):
+        what tells the cache which read models went stale (application/read_models.py)."""
+        ...
 
     async def commit(self) -> None: ...
 

@@ -40,6 +40,7 @@ async def services(deps: Deps, use_cases: UseCases) -> ApiServices:
         readiness={"database": _healthy},
         payment_provider="sandbox",
         sandbox=deps.gateway if isinstance(deps.gateway, SandboxGateway) else None,
+        cache=deps.cache,  # the same cache the use cases invalidate, as in production
     )
 
 

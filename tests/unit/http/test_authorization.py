@@ -86,6 +86,10 @@ ROUTES: list[tuple[str, str, Any, dict[str, int]]] = [
         {"owner": 403, "worker": 403},
     ),
     ("GET", "/api/v1/payments/{payment}", None, {"other_client": 404, "worker": 404}),
+    # A job's payments: its client or an admin; a pending job is invisible to others.
+    ("GET", "/api/v1/jobs/{pending}/payments", None, {"worker": 404, "other_client": 404}),
+    ("GET", "/api/v1/jobs/{upcoming}/payments", None, {"worker": 403, "other_client": 403}),
+    ("GET", "/api/v1/me/payments", None, {}),
     # Saved jobs: applicants only; a pending job cannot be saved (not public).
     (
         "PUT",
@@ -109,6 +113,8 @@ ROUTES: list[tuple[str, str, Any, dict[str, int]]] = [
     ("GET", "/api/v1/me", None, {}),
     ("PATCH", "/api/v1/me", {"bio": "hi"}, {}),
     ("PUT", "/api/v1/me/role", {"role": "client"}, {}),
+    ("PUT", "/api/v1/me/picture", None, {}),
+    ("DELETE", "/api/v1/me/picture", None, {}),
     (
         "PUT",
         "/api/v1/me/payout-account",

@@ -9,7 +9,7 @@ from litestar import Router
 
 from adapters.http.compat import accounts, jobs, notifications, ratings
 from adapters.http.compat.errors import compat_exception_handlers
-from adapters.http.compat.payments import payment_routes
+from adapters.http.compat.payments import JOB_PAYMENT_ROUTES, payment_routes
 from adapters.http.compat.session import COMPAT_DEPENDENCIES
 
 #: The legacy prefixes (the SPA fallback leaves these alone only where a route matches).
@@ -20,7 +20,7 @@ def compat_routers(frontend_url: str = "") -> list[Router]:
     """``frontend_url``: the front end's origin for the payment return (empty: same origin)."""
     handlers = {
         "/accountsapp": accounts.ROUTES,
-        "/jobs": jobs.ROUTES,
+        "/jobs": [*jobs.ROUTES, *JOB_PAYMENT_ROUTES],
         "/payment": payment_routes(frontend_url.rstrip("/")),
         "/rating": ratings.ROUTES,
         "/notifications": notifications.ROUTES,

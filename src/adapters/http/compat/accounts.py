@@ -9,22 +9,31 @@ from litestar import Request, Response, get, post, put
 from litestar.datastructures import Cookie, UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from adapters.http.auth import EXPIRED_SESSION_COOKIES, Services, session_cookies
+from adapters.http.auth import (
+    EXPIRED_SESSION_COOKIES,
+    Services,
+    expired_cookie,
+    seconds_until,
+    session_cookie,
+    session_cookies,
+)
 from adapters.http.compat.job_stats import activity_stats, job_stats
 from adapters.http.compat.session import (
     LEGACY_REFRESH_COOKIE,
     LEGACY_REFRESH_PATH,
     CompatCaller,
+    own_body,
     require_self,
-    require_self_all,
 )
 from adapters.http.compat.shapes import as_id, as_text, body_of, naira
+from adapters.http.pictures_routes import read_upload
 from adapters.http.services import ApiServices
 from paeshift_core.application.context import Principal
 from paeshift_core.application.identity import AuthTokens
 from paeshift_core.application.profiles import ProfileChanges
 from paeshift_core.domain.codes import CodePurpose
 from paeshift_core.domain.errors import InvalidInput, Unauthenticated
+from paeshift_core.domain.pictures import Picture
 from paeshift_core.domain.users import Role, User
 
 #: A wrong or expired code is a 400 for the front end (a 401 would log it out).
@@ -50,15 +59,12 @@ def _purpose(value: object) -> CodePurpose:
 
 
 def _legacy_refresh_cookie(tokens: AuthTokens, services: ApiServices) -> Cookie:
-    now = services.clock.now()
-    return Cookie(
-        key=LEGACY_REFRESH_COOKIE,
-        value=tokens.refresh_token,
-        max_age=max(0, int((tokens.refresh_expires_at - now).total_seconds())),
-        httponly=True,
-        samesite="lax",
-        secure=services.cookie_secure,
+    return session_cookie(
+        LEGACY_REFRESH_COOKIE,
+        tokens.refresh_token,
         path=LEGACY_REFRESH_PATH,
+        max_age=seconds_until(tokens.refresh_expires_at, services.clock.now()),
+        secure=services.cookie_secure,
     )
 
 
@@ -90,14 +96,18 @@ async def signup(
     }
 
 
-@post("/verify-registration", status_code=200, opt=CODE_ROUTE)
-async def verify_registration(*, data: JSONBody[Any] = None, services: Services) -> dict[str, Any]:
-    body = body_of(data)
+async def _verify_registration_code(services: ApiServices, body: dict[str, Any]) -> None:
     await services.core.identity.verify_code(
         as_text(body.get("email"), "email"),
         CodePurpose.REGISTRATION,
         as_text(body.get("code"), "code"),
     )
+
+
+@post("/verify-registration", status_code=200, opt=CODE_ROUTE)
+async def verify_registration(*, data: JSONBody[Any] = None, services: Services) -> dict[str, Any]:
+    body = body_of(data)
+    await _verify_registration_code(services, body)
     return {"message": "Email verified successfully"}
 
 
@@ -114,20 +124,31 @@ async def otp_request(*, data: JSONBody[Any] = None, services: Services) -> dict
 
 
 @post("/otp/verify", status_code=200, opt=CODE_ROUTE)
-async def otp_verify(*, data: JSONBody[Any] = None, services: Services) -> dict[str, Any]:
-    """Registration codes only: the core has no log-in-by-code, and a reset code is redeemed
-    together with the new password (so checking it here cannot burn it)."""
+async def otp_verify(
+    request: Request[Any, Any, Any], *, data: JSONBody[Any] = None, services: Services
+) -> Response[dict[str, Any]]:
+    """A registration or login code starts a session (tokens and the session cookie, as
+    ``login-simple``), under the login limits and the codes' lockout (``log_in_with_code``).
+    A reset code is refused here: it is redeemed only together with the new password, so
+    checking it alone cannot burn it (no ``reset_token`` is ever issued)."""
     body = body_of(data)
-    if _purpose(body.get("type")) is not CodePurpose.REGISTRATION:
-        raise InvalidInput(
-            "type", "only registration codes are verified here; log in with a password"
-        )
-    await services.core.identity.verify_code(
+    purpose = _purpose(body.get("type"))
+    if purpose is CodePurpose.PASSWORD_RESET:
+        raise InvalidInput("type", "a reset code is confirmed together with the new password")
+    tokens = await services.core.identity.log_in_with_code(
         as_text(body.get("email"), "email"),
-        CodePurpose.REGISTRATION,
         as_text(body.get("code"), "code"),
+        client_address=_client_address(request),
+        purpose=purpose,
     )
-    return {"message": "Code verified successfully; log in to continue"}
+    content = {
+        "message": "Code verified successfully",
+        "access_token": tokens.access_token,
+        "refresh_token": tokens.refresh_token,
+        "user_id": tokens.user_id,
+        "role": tokens.role.value,
+    }
+    return Response(content, status_code=200, cookies=_session(tokens, services))
 
 
 @post("/login-simple", status_code=200)
@@ -177,14 +198,7 @@ async def logout(
     token = token or request.cookies.get(LEGACY_REFRESH_COOKIE)
     if isinstance(token, str) and token:
         await services.core.identity.log_out(token)
-    expired = Cookie(
-        key=LEGACY_REFRESH_COOKIE,
-        value="",
-        max_age=0,
-        httponly=True,
-        samesite="lax",
-        path=LEGACY_REFRESH_PATH,
-    )
+    expired = expired_cookie(LEGACY_REFRESH_COOKIE, path=LEGACY_REFRESH_PATH)
     return Response(
         {"message": "Logged out"}, status_code=200, cookies=[*EXPIRED_SESSION_COOKIES, expired]
     )
@@ -291,13 +305,21 @@ async def profile_pictures(
 async def profile_update(
     request: Request[Any, Any, Any], caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
-    """Multipart (or JSON) profile fields; ``location`` is the address text. A picture file
-    is not stored: the core has no file store yet."""
+    """Multipart (or JSON) profile fields; ``location`` is the address text. An optional
+    ``profile_picture`` file becomes the picture (checked by content, like ``PUT
+    /api/v1/me/picture``); it is checked before anything changes, an empty part is no file."""
+    picture: bytes = b""
     if (request.content_type[0] or "").startswith("application/json"):
         form: dict[str, Any] = body_of(await request.json())
     else:
-        form = {k: v for k, v in (await request.form()).items() if not isinstance(v, UploadFile)}
+        parts = await request.form()
+        form = {k: v for k, v in parts.items() if not isinstance(v, UploadFile)}
+        upload = parts.get("profile_picture")
+        if isinstance(upload, UploadFile):
+            picture = await read_upload(upload)
     require_self(caller, form.get("user_id"), "user_id")
+    if picture:
+        Picture(picture)  # refuse a bad file before the other fields change
 
     def text(name: str) -> str | None:
         value = form.get(name)
@@ -311,6 +333,8 @@ async def profile_update(
         address=text("location"),
     )
     user = await services.core.profiles.update_profile(caller, changes)
+    if picture:
+        user = await services.core.pictures.set_picture(caller, picture)
     return await _own_profile(services, caller, user)
 
 
@@ -318,8 +342,7 @@ async def profile_update(
 async def switch_role(
     *, data: JSONBody[Any] = None, caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
-    body = body_of(data)
-    require_self(caller, body.get("user_id"), "user_id")
+    body = own_body(caller, data, "user_id")
     wanted = as_text(body.get("new_role"), "new_role").strip().lower()
     if wanted not in (Role.CLIENT.value, Role.APPLICANT.value):
         raise InvalidInput("new_role", "must be client or applicant")
@@ -346,8 +369,7 @@ async def account_details(
 async def upload_account_details(
     *, data: JSONBody[Any] = None, caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
-    body = body_of(data)
-    require_self(caller, body.get("user_id"), "user_id")
+    body = own_body(caller, data, "user_id")
     me = await services.core.profiles.me(caller)
     holder = body.get("account_holder") or body.get("account_name") or me.full_name
     await services.core.profiles.set_payout_account(
@@ -363,8 +385,7 @@ async def upload_account_details(
 async def change_password(
     *, data: JSONBody[Any] = None, caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
-    body = body_of(data)
-    require_self_all(caller, body, "user_id")
+    body = own_body(caller, data, "user_id")
     new = as_text(body.get("new_password"), "new_password")
     confirm = body.get("confirm_password")
     if confirm is not None and confirm != new:

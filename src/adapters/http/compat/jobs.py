@@ -5,16 +5,22 @@ page there."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import time
 from functools import partial
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from litestar import Request, delete, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from adapters.http.auth import Services
 from adapters.http.compat.job_views import JobViews
-from adapters.http.compat.session import CompatCaller, require_self, require_self_all
+from adapters.http.compat.session import (
+    CompatCaller,
+    own_body,
+    require_self,
+    require_self_all,
+)
 from adapters.http.compat.shapes import (
     Viewing,
     application_status,
@@ -24,7 +30,6 @@ from adapters.http.compat.shapes import (
     as_kobo,
     as_text,
     as_time,
-    body_of,
     iso,
     numbered,
     page_params,
@@ -35,12 +40,21 @@ from paeshift_core.application.context import Principal
 from paeshift_core.application.feed import FeedRequest
 from paeshift_core.application.jobs import JobDraft
 from paeshift_core.application.pagination import MAX_LIMIT
+from paeshift_core.domain.applications import Application
 from paeshift_core.domain.catalog import Industry
 from paeshift_core.domain.errors import Conflict, InvalidInput, PermissionDenied
 from paeshift_core.domain.feed import FeedCriteria
 from paeshift_core.domain.geo import GeoPoint
 from paeshift_core.domain.money import Money
 from paeshift_core.domain.schedule import Schedule
+
+
+class _CatalogEntry(Protocol):
+    id: int
+    name: str
+
+
+C = TypeVar("C", bound=_CatalogEntry)
 
 #: Shift and acceptance errors are 400s with a string ``detail`` for the front end.
 SHIFT_ROUTE = {"compat_status": {Conflict: 400}}
@@ -55,20 +69,24 @@ _JOB_TYPES = {
 }
 
 
-def _find_industry(industries: list[Industry], value: object) -> Industry:
+def _named(entries: Iterable[C], value: object) -> C | None:
+    """The catalog entry the front end names by id or by name (any case), if any."""
     text = str(value).strip().lower() if value is not None else ""
-    for industry in industries:
-        if str(industry.id) == text or industry.name.lower() == text:
-            return industry
-    raise InvalidInput("industry", f"unknown industry {value!r}")
+    return next((e for e in entries if str(e.id) == text or e.name.lower() == text), None)
+
+
+def _find_industry(industries: list[Industry], value: object) -> Industry:
+    industry = _named(industries, value)
+    if industry is None:
+        raise InvalidInput("industry", f"unknown industry {value!r}")
+    return industry
 
 
 def _find_subcategory(industry: Industry, value: object) -> int:
-    text = str(value).strip().lower() if value is not None else ""
-    for sub in industry.subcategories:
-        if str(sub.id) == text or sub.name.lower() == text:
-            return sub.id
-    raise InvalidInput("subcategory", f"is not a subcategory of {industry.name}")
+    sub = _named(industry.subcategories, value)
+    if sub is None:
+        raise InvalidInput("subcategory", f"is not a subcategory of {industry.name}")
+    return sub.id
 
 
 def _hourly_rate(budget_kobo: int, schedule: Schedule, seats: int) -> Money:
@@ -138,8 +156,7 @@ async def subcategories(services: Services) -> list[dict[str, Any]]:
 async def create_job(
     *, data: JSONBody[Any] = None, caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
-    body = body_of(data)
-    require_self(caller, body.get("user_id"), "user_id")
+    body = own_body(caller, data, "user_id")
     job = await services.core.jobs.create_job(caller, await _draft(services, body))
     return {"success": True, **await JobViews(services, caller).plain(job)}
 
@@ -148,8 +165,7 @@ async def create_job(
 async def edit_job(
     *, data: JSONBody[Any] = None, caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
-    body = body_of(data)
-    require_self(caller, body.get("user_id"), "user_id")
+    body = own_body(caller, data, "user_id")
     job_id = as_id(body.get("job_id"), "job_id")
     job = await services.core.jobs.edit_job(caller, job_id, await _draft(services, body))
     return {"success": True, **await JobViews(services, caller).plain(job)}
@@ -259,8 +275,7 @@ async def application_status_of(
 async def save_job(
     *, data: JSONBody[Any] = None, caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
-    body = body_of(data)
-    require_self(caller, body.get("user_id"), "user_id")
+    body = own_body(caller, data, "user_id")
     saved = await services.core.saved_jobs.save(caller, as_id(body.get("job_id"), "job_id"))
     return {"message": "Job saved", "saved_job_id": saved.id}
 
@@ -269,8 +284,7 @@ async def save_job(
 async def unsave_job(
     request: Request[Any, Any, Any], caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
-    body = body_of(await request.json())
-    require_self(caller, body.get("user_id"), "user_id")
+    body = own_body(caller, await request.json(), "user_id")
     await services.core.saved_jobs.unsave(caller, as_id(body.get("job_id"), "job_id"))
     return {"message": "Job removed from saved jobs"}
 
@@ -303,8 +317,7 @@ async def saved_jobs(
 async def apply_job(
     *, data: JSONBody[Any] = None, caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
-    body = body_of(data)
-    require_self(caller, body.get("user_id"), "user_id")
+    body = own_body(caller, data, "user_id")
     application = await services.core.applications.apply(
         caller, as_id(body.get("job_id"), "job_id")
     )
@@ -338,30 +351,35 @@ async def applicant_jobs(
     return {"jobs_applied": found}
 
 
+async def _decide(
+    decision: Callable[[Principal, int], Awaitable[Application]],
+    caller: Principal,
+    app_id: str,
+    data: Any,
+    message: str,
+) -> dict[str, Any]:
+    """The client's accept or decline; a ``user_id`` in the body must be the caller's."""
+    require_self_all(caller, data if isinstance(data, dict) else {}, "user_id")
+    application = await decision(caller, as_id(app_id, "application_id"))
+    return {"message": message, "detail": message, "application_id": application.id}
+
+
 @put("/clients/applications/{app_id:str}/accept", status_code=200, opt=SHIFT_ROUTE)
 async def accept(
     app_id: FromPath[str], *, data: JSONBody[Any] = None, caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
-    require_self_all(caller, data if isinstance(data, dict) else {}, "user_id")
-    application = await services.core.applications.accept(caller, as_id(app_id, "application_id"))
-    return {
-        "message": "Application accepted",
-        "detail": "Application accepted",
-        "application_id": application.id,
-    }
+    return await _decide(
+        services.core.applications.accept, caller, app_id, data, "Application accepted"
+    )
 
 
 @put("/clients/applications/{app_id:str}/decline", status_code=200, opt=SHIFT_ROUTE)
 async def decline(
     app_id: FromPath[str], *, data: JSONBody[Any] = None, caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
-    require_self_all(caller, data if isinstance(data, dict) else {}, "user_id")
-    application = await services.core.applications.reject(caller, as_id(app_id, "application_id"))
-    return {
-        "message": "Application declined",
-        "detail": "Application declined",
-        "application_id": application.id,
-    }
+    return await _decide(
+        services.core.applications.reject, caller, app_id, data, "Application declined"
+    )
 
 
 @post("/application/mark-arrived", status_code=200, opt=SHIFT_ROUTE)
@@ -370,8 +388,7 @@ async def mark_arrived(
 ) -> dict[str, Any]:
     """The worker's check-in; ``applicant_id`` must be the caller (``client_id`` is the job's
     client and is not trusted for anything)."""
-    body = body_of(data)
-    require_self(caller, body.get("applicant_id"), "applicant_id")
+    body = own_body(caller, data, "applicant_id")
     application = await services.core.applications.check_in(
         caller, as_id(body.get("application_id"), "application_id")
     )

@@ -13,11 +13,11 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect
 
 from adapters.http.auth import Services
-from adapters.http.compat.session import CompatCaller, require_self
-from adapters.http.compat.shapes import as_id, as_kobo, body_of, naira, walk
-from paeshift_core.domain.errors import PaeshiftError
+from adapters.http.compat.session import CompatCaller, own_body, require_self
+from adapters.http.compat.shapes import as_id, as_kobo, naira, walk
+from paeshift_core.domain.errors import NotFound, PaeshiftError
 from paeshift_core.domain.money import Money
-from paeshift_core.domain.payments import IntentStatus
+from paeshift_core.domain.payments import IntentStatus, PaymentIntent
 
 VERIFY_PATH = "/payment/verify/"
 
@@ -26,8 +26,7 @@ VERIFY_PATH = "/payment/verify/"
 async def start_payment(
     *, data: JSONBody[Any] = None, caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
-    body = body_of(data)
-    require_self(caller, body.get("user_id"), "user_id")
+    body = own_body(caller, data, "user_id")
     job_id = as_id(body.get("job_id"), "job_id")
     gateway = services.payment_provider
     callback = f"{services.public_base_url}{VERIFY_PATH}?gateway={quote(gateway)}"
@@ -96,12 +95,60 @@ async def wallet_transactions(
     }
 
 
+def _payment_row(intent: PaymentIntent) -> dict[str, Any]:
+    return {
+        "id": intent.id,
+        "amount": naira(intent.amount),
+        "status": intent.status.value,
+        "payment_method": intent.provider,
+        "reference": intent.reference,
+        "created_at": intent.created_at.isoformat(),
+    }
+
+
+@get("/users/{uid:str}/payments")
+async def user_payments(
+    uid: FromPath[str], caller: CompatCaller, services: Services
+) -> dict[str, Any]:
+    """The caller's own payments (``uid`` must be the caller), newest first."""
+    require_self(caller, uid, "user_id")
+    intents = await walk(partial(services.core.payment_history.mine, caller))
+    return {
+        "status": "success",
+        "data": {"count": len(intents), "results": [_payment_row(i) for i in intents]},
+    }
+
+
+@get("/job/{job_id:str}/payment-details")
+async def job_payment_details(
+    job_id: FromPath[str], caller: CompatCaller, services: Services
+) -> dict[str, Any]:
+    """Mounted under ``/jobs``: the payment of the caller's job (its client or an admin);
+    404 before any checkout. ``service_fee`` is the job's current fee."""
+    wanted = as_id(job_id, "job_id")
+    intent = await services.core.payment_history.job_payment(caller, wanted)
+    if intent is None:
+        raise NotFound(f"job {wanted} has no payment yet", code="no_payment")
+    job = (await services.core.jobs.get_job(caller, wanted)).job
+    return {
+        "amount": naira(intent.amount),
+        "service_fee": naira(job.pricing.service_fee),
+        "reference": intent.reference,
+        "created_at": intent.created_at.isoformat(),
+        "payment_method": intent.provider,
+        "status": intent.status.value,
+    }
+
+
+#: Payment routes the legacy front end calls under ``/jobs``.
+JOB_PAYMENT_ROUTES = [job_payment_details]
+
+
 @post("/users/wallet/withdraw", status_code=200)
 async def withdraw(
     *, data: JSONBody[Any] = None, caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
-    body = body_of(data)
-    require_self(caller, body.get("user_id"), "user_id")
+    body = own_body(caller, data, "user_id")
     withdrawal = await services.core.withdrawals.request(
         caller, Money(as_kobo(body.get("amount"), "amount"))
     )
@@ -119,4 +166,4 @@ async def withdraw(
 
 
 def payment_routes(frontend_url: str) -> list[Any]:
-    return [start_payment, verify_route(frontend_url), wallet_transactions, withdraw]
+    return [start_payment, verify_route(frontend_url), wallet_transactions, user_payments, withdraw]

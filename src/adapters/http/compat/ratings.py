@@ -10,8 +10,8 @@ from litestar import get, post
 from litestar.params import FromPath, JSONBody
 
 from adapters.http.auth import Services
-from adapters.http.compat.session import CompatCaller, require_self
-from adapters.http.compat.shapes import as_id, as_int, as_text, body_of, walk
+from adapters.http.compat.session import CompatCaller, own_body
+from adapters.http.compat.shapes import as_id, as_int, as_text, walk
 from adapters.http.services import ApiServices
 from paeshift_core.application.context import Principal
 from paeshift_core.domain.errors import NotFound, PaeshiftError
@@ -41,8 +41,7 @@ async def rate(
     *, data: JSONBody[Any] = None, caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
     """One result per receiver; ``feedbacktype: "dispute"`` opens a dispute instead."""
-    body = body_of(data)
-    require_self(caller, body.get("sender_id"), "sender_id")
+    body = own_body(caller, data, "sender_id")
     raw = body.get("receiver_id")
     receivers = [as_id(r, "receiver_id") for r in (raw if isinstance(raw, list) else [raw])]
     job_id = as_id(body.get("job_id"), "job_id")
@@ -92,8 +91,9 @@ async def rate(
 async def reviews_of(
     uid: FromPath[str], caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
-    """Public: anyone's reviews. The core keeps no read flag on reviews, so ``is_read`` is
-    true."""
+    """Public: anyone's reviews. ``is_read`` is the reviewee's own read flag when they look
+    at their reviews; for anyone else it is true (another user has nothing to read, and
+    when the reviewee read a review is theirs to know)."""
     user_id = as_id(uid, "user_id")
     summary = None
     views: list[Any] = []
@@ -123,7 +123,7 @@ async def reviews_of(
                     "feedback": v.review.comment,
                     "job_id": v.review.job_id,
                     "created_at": v.review.created_at.isoformat(),
-                    "is_read": True,
+                    "is_read": user_id != caller.user_id or v.review.read_at is not None,
                 }
                 for v in views
             ],
@@ -131,23 +131,49 @@ async def reviews_of(
     }
 
 
+@get("/ratings/{segment:str}")
+async def reviews_by(
+    segment: FromPath[str], caller: CompatCaller, services: Services
+) -> dict[str, Any]:
+    """``/ratings/reviewer_{uid}/``: the reviews a user wrote (public, like the reviews of
+    a user; the legacy path carries the id inside the segment)."""
+    prefix, _, raw = segment.partition("_")
+    if prefix != "reviewer" or not raw:
+        raise NotFound(f"no ratings at {segment!r}; use reviewer_<user id>")
+    author = as_id(raw, "user_id")
+    reviews = await walk(partial(services.core.reviews.list_by_author, author))
+    return {
+        "reviews": [
+            {
+                "id": r.id,
+                "job_id": r.job_id,
+                "reviewed_id": r.reviewee_id,
+                "rating": r.rating,
+                "feedback": r.comment,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in reviews
+        ]
+    }
+
+
 @post("/ratings/mark-read", status_code=200)
 async def mark_read(
     *, data: JSONBody[Any] = None, caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
-    """Acknowledged only (the core has no read flag on reviews); the ids are still checked."""
-    body = body_of(data)
-    require_self(caller, body.get("user_id"), "user_id")
-    as_id(body.get("review_id"), "review_id")
-    return {"message": "Marked as read"}
+    """The reviewee marks a review of them read (the core refuses anyone else)."""
+    body = own_body(caller, data, "user_id")
+    review = await services.core.reviews.mark_read(
+        caller, as_id(body.get("review_id"), "review_id")
+    )
+    return {"message": "Marked as read", "review_id": review.id, "is_read": True}
 
 
 @post("/company/feedback", status_code=201)
 async def company_feedback(
     *, data: JSONBody[Any] = None, caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
-    body = body_of(data)
-    require_self(caller, body.get("user_id"), "user_id")
+    body = own_body(caller, data, "user_id")
     category = as_text(body.get("category"), "category", default="general").strip().lower()
     feedback = await services.core.feedback.send(
         caller,
@@ -158,4 +184,4 @@ async def company_feedback(
     return {"message": "Thank you for your feedback", "id": feedback.id}
 
 
-ROUTES = [rate, reviews_of, mark_read, company_feedback]
+ROUTES = [rate, reviews_of, reviews_by, mark_read, company_feedback]

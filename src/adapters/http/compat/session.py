@@ -15,7 +15,7 @@ from litestar import Request
 from litestar.di import NamedDependency, Provide
 
 from adapters.http.auth import ACCESS_COOKIE
-from adapters.http.compat.shapes import as_int
+from adapters.http.compat.shapes import as_int, body_of
 from adapters.http.services import services_of
 from adapters.observability.request_context import bind_user
 from paeshift_core.application.context import Principal
@@ -64,3 +64,11 @@ def require_self(principal: Principal, value: object, field: str) -> None:
 def require_self_all(principal: Principal, data: dict[str, Any], *fields: str) -> None:
     for field in fields:
         require_self(principal, data.get(field), field)
+
+
+def own_body(principal: Principal, data: object, *fields: str) -> dict[str, Any]:
+    """The request's JSON object body, in which each of ``fields`` (a user id) must be the
+    caller's own when present."""
+    body = body_of(data)
+    require_self_all(principal, body, *fields)
+    return body

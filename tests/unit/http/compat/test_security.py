@@ -37,6 +37,8 @@ def _as_other(victim: int) -> list[tuple[str, str, dict[str, Any] | None]]:
         ("POST", "/jobs/application/mark-arrived/", {"applicant_id": v, "application_id": 1}),
         ("POST", "/payment/payments", {"user_id": v, "job_id": 1}),
         ("GET", f"/payment/users/{v}/wallet/transactions", None),
+        ("GET", f"/payment/users/{v}/payments", None),
+        ("GET", f"/payment/users/{v}/payments/", None),
         ("POST", "/payment/users/wallet/withdraw", {"user_id": v, "amount": "1000"}),
         ("POST", "/rating/ratings/", {"sender_id": v, "receiver_id": 1, "job_id": 1, "rating": 5}),
         ("POST", "/rating/ratings/mark-read/", {"user_id": v, "review_id": 1}),

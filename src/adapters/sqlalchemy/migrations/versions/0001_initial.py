@@ -435,7 +435,12 @@ def upgrade() -> None:
         sa.UniqueConstraint("reference", name=op.f("uq_payment_intents_reference")),
     )
     with op.batch_alter_table("payment_intents", schema=None) as batch_op:
-        batch_op.create_index("ix_payment_intents_job", ["job_id", "created_at"], unique=False)
+        batch_op.create_index(
+            "ix_payment_intents_job", ["job_id", "created_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_payment_intents_payer", ["payer_id", "created_at", "id"], unique=False
+        )
         batch_op.create_index(
             "ix_payment_intents_status", ["status", "created_at", "id"], unique=False
         )
@@ -650,6 +655,7 @@ def upgrade() -> None:
         sa.Column("comment", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("rating BETWEEN 1 AND 5", name=op.f("ck_reviews_rating_range")),
         sa.CheckConstraint("reviewer_id <> reviewee_id", name=op.f("ck_reviews_not_self")),
         sa.ForeignKeyConstraint(["job_id"], ["jobs.id"], name=op.f("fk_reviews_job_id_jobs")),
@@ -670,9 +676,13 @@ def upgrade() -> None:
     op.create_index(
         "ix_reviews_reviewee", "reviews", ["reviewee_id", "created_at", "id"], unique=False
     )
+    op.create_index(
+        "ix_reviews_reviewer", "reviews", ["reviewer_id", "created_at", "id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_reviews_reviewer", table_name="reviews")
     op.drop_index("ix_reviews_reviewee", table_name="reviews")
     op.drop_table("reviews")
     op.drop_table("rating_summaries")
@@ -700,6 +710,7 @@ def downgrade() -> None:
 
     op.drop_table("disputes")
     with op.batch_alter_table("payment_intents", schema=None) as batch_op:
+        batch_op.drop_index("ix_payment_intents_payer")
         batch_op.drop_index("ix_payment_intents_job")
 
     op.drop_table("payment_intents")

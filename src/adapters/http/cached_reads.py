@@ -1,0 +1,91 @@
+"""Cache-aside for the public read routes (ARCHITECTURE.md Caching).
+
+Where: here, in the HTTP adapter, the serialized JSON of **public** representations is
+cached, so a hit is one cache read and no encoding: ``GET /jobs/{id}`` as an anonymous
+viewer sees it, anonymous ``GET /jobs`` feed pages, ``GET /users/{id}`` (public profile with
+reliability and rating summary) and ``GET /catalog/industries``. Namespaces and keys are those
+of ``paeshift_core/application/read_models.py``, which also holds the one table of which
+committed change invalidates what (bumped after commit, before the write's response).
+
+Viewer-specific data never goes under a shared key. A logged-in viewer's job detail and
+feed pages are the cached public bytes with the viewer's own application status laid over
+them, from one small uncached query (``FeedUseCases.my_applications``); best match for a
+logged-in viewer ranks by their own skills, so it is served uncached. A job the public may
+not see (pending, canceled) raises ``NotFound`` through the cache, nothing is cached for it,
+and a logged-in viewer then gets the use case's answer for them, uncached. Money state is
+never cached.
+
+The cache is ``ApiServices.cache``: Redis when ``PAESHIFT_REDIS_URL`` is set, otherwise the
+in-process cache; ``PAESHIFT_CACHE=off`` serves every read from the database (the benchmark's
+"without cache" runs). TTLs are a safety net only (the Redis adapter adds ±10 % jitter).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from http import HTTPStatus
+from typing import TypeVar
+
+import msgspec
+from litestar import Response
+from litestar.enums import MediaType
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.types import DataContainerType
+
+from adapters.http.jobs_schemas import MyApplicationRef
+from paeshift_core.ports.cache import Cache
+from paeshift_core.ports.feed import ApplicationRef
+
+T = TypeVar("T")
+
+JOB_TTL_S = 60
+FEED_TTL_S = 30
+PROFILE_TTL_S = 120
+CATALOG_TTL_S = 300
+
+_ENCODER = msgspec.json.Encoder()
+
+
+def json_ok(body: DataContainerType) -> dict[int, ResponseSpec]:
+    """The OpenAPI 200 entry of a route that answers with pre-encoded JSON of ``body``."""
+    described = HTTPStatus.OK.description  # as Litestar describes its own 200s
+    return {200: ResponseSpec(data_container=body, generate_examples=False, description=described)}
+
+
+def json_response(raw: bytes) -> Response[bytes]:
+    return Response(content=raw, media_type=MediaType.JSON)
+
+
+def to_json(body: msgspec.Struct) -> bytes:
+    return _ENCODER.encode(body)
+
+
+def from_json(raw: bytes, kind: type[T]) -> T:
+    """A cached body back as its struct, to lay a viewer's part over it."""
+    return msgspec.json.decode(raw, type=kind)
+
+
+async def cached_json(
+    cache: Cache,
+    namespace: str,
+    key: str,
+    ttl_s: int,
+    produce: Callable[[], Awaitable[msgspec.Struct]],
+) -> bytes:
+    """The JSON of ``produce()`` (a public representation), through the cache."""
+
+    async def load() -> bytes:
+        return _ENCODER.encode(await produce())
+
+    return await cache.get_or_load(namespace, key, load, ttl_s)
+
+
+def my_application_ref(ref: ApplicationRef | None) -> MyApplicationRef | None:
+    return None if ref is None else MyApplicationRef(id=ref.id, status=ref.status.value)
+
+
+def query_key(*params: tuple[str, object]) -> str:
+    """A short, stable cache key for a query: a digest of its canonical parameters."""
+    canonical = "&".join(f"{name}={value!r}" for name, value in params)
+    return hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
