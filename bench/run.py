@@ -45,7 +45,15 @@ from adapters.http.bench_routes import REDIS_KEY_PREFIX, REDIS_KEYS
 from adapters.security.tokens import JwtTokenService
 from bench.openloop import OpenLoopResult, Operation, percentile, run_open_loop
 from bench.report import PLAIN, Report, ScenarioResult, write_report
-from bench.workload import API, Dataset, Zipf, feed_query, load_dataset, write_paths
+from bench.workload import (
+    API,
+    Dataset,
+    Zipf,
+    feed_query,
+    load_dataset,
+    nearby_text_query,
+    write_paths,
+)
 from paeshift_core.domain.users import Role
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -513,6 +521,9 @@ def main(argv: list[str] | None = None) -> int:
         "pk": write_paths(run_dir / "pk.txt", [f"/bench/pk-select/{i}" for i in jobs]),
         "job": write_paths(run_dir / "job.txt", [f"{API}/jobs/{i}" for i in jobs]),
         "feed": write_paths(run_dir / "feed.txt", feed_paths),
+        "nearby_text": write_paths(
+            run_dir / "nearby_text.txt", [nearby_text_query(rng) for _ in range(20_000)]
+        ),
         "profile": write_paths(run_dir / "profile.txt", [f"{API}/users/{i}" for i in users]),
     }
     scenarios = []
@@ -523,6 +534,12 @@ def main(argv: list[str] | None = None) -> int:
             (PK_SELECT, "reference: one primary-key SELECT (same engine)", "pk", PLAIN),
             ("job_detail", "GET /jobs/{id}, Zipf-popular public jobs", "job", PK_SELECT),
             ("feed", "GET /jobs with random filters, sorts and near", "feed", PK_SELECT),
+            (
+                "nearby_text",
+                "GET /jobs?q=…&near=…&sort=nearest: nearest jobs with a text query",
+                "nearby_text",
+                PK_SELECT,
+            ),
             ("public_profile", "GET /users/{id}, Zipf-popular users", "profile", PK_SELECT),
         ]
         for name, description, key, reference in plan:

@@ -123,6 +123,19 @@ def feed_query(rng: random.Random, today: date) -> str:
     return f"{API}/jobs?{urlencode(params)}"
 
 
+def nearby_text_query(rng: random.Random) -> str:
+    """Nearest jobs matching a word around a city point (issue 8: text query + distance)."""
+    lat, lng = rng.choice(_CITIES)
+    params: dict[str, str | int] = {
+        "q": rng.choice(_WORDS),
+        "near": f"{lat + rng.uniform(-0.05, 0.05):.4f},{lng + rng.uniform(-0.05, 0.05):.4f}",
+        "radius_km": rng.choice((5, 10, 25)),
+        "sort": "nearest",
+        "limit": 20,
+    }
+    return f"{API}/jobs?{urlencode(params)}"
+
+
 def write_paths(path: Path, paths: list[str]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(paths) + "\n", encoding="utf-8")

@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 
 from entrypoints.logging_setup import configure_logging
-from entrypoints.settings import Settings, SettingsError, load_settings
+from entrypoints.settings import Settings, SettingsError, load_settings, resolve_jwt_secret
 
 #: The directory variable prometheus-client reads (multi-process metrics).
 METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -91,6 +91,11 @@ def serve(
         # workers without Redis would serve each other's stale pages, so they read uncached.
         os.environ["PAESHIFT_CACHE"] = "off"
         typer.echo("note: no PAESHIFT_REDIS_URL, so the read cache is off with several workers")
+    # Prepare once, here, before worker processes start: several workers creating the token
+    # signing secret, or migrating and seeding the same new SQLite file, at once would race.
+    resolve_jwt_secret(settings)
+    if settings.embedded:
+        asyncio.run(_prepare_embedded(settings))
     typer.echo(f"Paeshift on http://{host}:{port}  (API docs: http://{host}:{port}/schema)")
     with _worker_metrics(workers):
         uvicorn.run(
@@ -104,6 +109,14 @@ def serve(
             access_log=False,  # the app logs one structured line per request
             proxy_headers=True,
         )
+
+
+async def _prepare_embedded(settings: Settings) -> None:
+    """Migrate the SQLite file and seed the catalog (what every worker would do at start)."""
+    from entrypoints.app import runtime
+
+    async with runtime(settings):
+        return
 
 
 @app.command()
