@@ -17,7 +17,9 @@ import structlog
 from structlog.typing import Processor
 
 #: uvicorn configures these itself unless told not to; they should reach our handler.
-_SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+_SERVER_LOGGERS = ("uvicorn", "uvicorn.error")
+#: uvicorn's own access line would repeat ours (which has the route, user, SQL count).
+_REPLACED_LOGGERS = ("uvicorn.access",)
 
 
 def wants_json(log_format: str | None, stream: TextIO) -> bool:
@@ -69,3 +71,7 @@ def configure_logging(
         server_logger = logging.getLogger(name)
         server_logger.handlers = []
         server_logger.propagate = True
+    for name in _REPLACED_LOGGERS:
+        replaced = logging.getLogger(name)
+        replaced.handlers = []
+        replaced.propagate = False
