@@ -57,6 +57,10 @@ from paeshift_core.ports.rate_limit import RateLimiter
 
 logger = logging.getLogger("paeshift")
 
+#: Set by ``paeshift serve`` once it has migrated and seeded the embedded database, so its
+#: worker processes do not each do it again (and race) at start.
+EMBEDDED_PREPARED_ENV = "PAESHIFT_EMBEDDED_PREPARED"
+
 
 def _node_id() -> int:
     """This process's id-generator node: ``PAESHIFT_NODE_ID``, else derived from the pid.
@@ -182,11 +186,15 @@ async def runtime(settings: Settings, *, prepare_embedded: bool = True) -> Async
 
 
 @asynccontextmanager
-async def runtime_services(settings: Settings) -> AsyncIterator[ApiServices]:
+async def runtime_services(
+    settings: Settings, *, prepare_embedded: bool = True
+) -> AsyncIterator[ApiServices]:
     """The HTTP adapter's services over :func:`runtime`."""
     async with AsyncExitStack() as stack:
         stack.callback(release_process_metrics)  # this worker's live gauges end with it
-        wired = await stack.enter_async_context(runtime(settings))
+        wired = await stack.enter_async_context(
+            runtime(settings, prepare_embedded=prepare_embedded)
+        )
         readiness: dict[str, Probe] = {"database": _database_probe(wired.engine)}
         if wired.redis is not None:
             readiness["redis"] = _redis_probe(wired.redis)
@@ -228,11 +236,11 @@ async def _reference_work(
     return work
 
 
-def create_app(settings: Settings) -> Litestar:
+def create_app(settings: Settings, *, prepare_embedded: bool = True) -> Litestar:
     """The service for ``settings``; nothing is connected until the lifespan starts."""
 
     def services() -> AbstractAsyncContextManager[ApiServices]:
-        return runtime_services(settings)
+        return runtime_services(settings, prepare_embedded=prepare_embedded)
 
     return build_api(
         services,
@@ -248,4 +256,4 @@ def app_from_environment() -> Litestar:
     """Factory for ``uvicorn --factory`` (each worker process reads the environment)."""
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format)
-    return create_app(settings)
+    return create_app(settings, prepare_embedded=not os.environ.get(EMBEDDED_PREPARED_ENV))

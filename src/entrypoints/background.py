@@ -26,6 +26,7 @@ from adapters.sqlalchemy.ops_status import record_ledger_check
 from adapters.sqlalchemy.wiring import SqlOutboxReader
 from entrypoints.bootstrap import UseCases
 from paeshift_core.application.gamification import GamificationOutboxHandler
+from paeshift_core.application.ledger_check import LedgerReport
 from paeshift_core.application.outbox_relay import EventHandler, OutboxRelay
 from paeshift_core.ports.clock import Clock
 
@@ -64,17 +65,23 @@ def outbox_relay(wired: Runtime) -> OutboxRelay:
     )
 
 
+async def check_and_record_ledger(wired: Runtime) -> LedgerReport:
+    """Run the ledger check and record its result for ``/metrics`` (periodic task and CLI)."""
+    report = await wired.use_cases.ledger_check.run()
+    status = LedgerCheckStatus(
+        ok=report.ok, violations=len(report.violations), finished_at=wired.deps.clock.now()
+    )
+    await record_ledger_check(
+        wired.engine, status, transactions=report.transactions, accounts=report.accounts
+    )
+    return report
+
+
 def periodic_tasks(wired: Runtime) -> list[PeriodicTask]:
     core = wired.use_cases
 
     async def check_ledger() -> bool:
-        report = await core.ledger_check.run()
-        status = LedgerCheckStatus(
-            ok=report.ok, violations=len(report.violations), finished_at=wired.deps.clock.now()
-        )
-        await record_ledger_check(
-            wired.engine, status, transactions=report.transactions, accounts=report.accounts
-        )
+        report = await check_and_record_ledger(wired)
         if not report.ok:
             logger.error("ledger check: %d violations", len(report.violations))
         return report.ok

@@ -95,7 +95,7 @@ def serve(
     # signing secret, or migrating and seeding the same new SQLite file, at once would race.
     resolve_jwt_secret(settings)
     if settings.embedded:
-        asyncio.run(_prepare_embedded(settings))
+        _prepare_embedded(settings)
     typer.echo(f"Paeshift on http://{host}:{port}  (API docs: http://{host}:{port}/schema)")
     with _worker_metrics(workers):
         uvicorn.run(
@@ -111,12 +111,16 @@ def serve(
         )
 
 
-async def _prepare_embedded(settings: Settings) -> None:
-    """Migrate the SQLite file and seed the catalog (what every worker would do at start)."""
-    from entrypoints.app import runtime
+def _prepare_embedded(settings: Settings) -> None:
+    """Migrate the SQLite file and seed the catalog once, and tell the workers it is done."""
+    from entrypoints.app import EMBEDDED_PREPARED_ENV, runtime
 
-    async with runtime(settings):
-        return
+    async def prepare() -> None:
+        async with runtime(settings):
+            return
+
+    asyncio.run(prepare())
+    os.environ[EMBEDDED_PREPARED_ENV] = "1"  # read by app_from_environment in each worker
 
 
 @app.command()
@@ -184,21 +188,12 @@ def check_ledger() -> None:
     Each run is recorded in the database; ``/metrics`` reports the newest (alerts fire when it
     failed or is older than a day, ops/prometheus/alerts.yml).
     """
-    from adapters.observability.metrics import LedgerCheckStatus
-    from adapters.sqlalchemy.ops_status import record_ledger_check
     from entrypoints.app import runtime
+    from entrypoints.background import check_and_record_ledger
 
     async def run() -> tuple[bool, str]:
         async with runtime(_settings()) as wired:
-            report = await wired.use_cases.ledger_check.run()
-            status = LedgerCheckStatus(
-                ok=report.ok,
-                violations=len(report.violations),
-                finished_at=wired.deps.clock.now(),
-            )
-            await record_ledger_check(
-                wired.engine, status, transactions=report.transactions, accounts=report.accounts
-            )
+            report = await check_and_record_ledger(wired)
         lines = [f"{report.transactions} transactions, {report.accounts} accounts"]
         lines += [str(v) for v in report.violations]
         return report.ok, "\n".join(lines)

@@ -44,22 +44,20 @@ def _access_token(request: Request[Any, Any, Any]) -> str | None:
     return request.cookies.get(ACCESS_COOKIE) or None
 
 
-async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
-    token = _access_token(request)
-    if token is None:
-        raise Unauthenticated("log in first", code="not_authenticated")
-    principal = await services_of(request.app.state).core.identity.authenticate(token)
-    bind_user(principal.user_id)  # for the request's access log line
-    return principal
-
-
 async def provide_viewer(request: Request[Any, Any, Any]) -> Principal | None:
     """The caller if any: public routes personalise for a logged-in viewer."""
     token = _access_token(request)
     if token is None:
         return None
     principal = await services_of(request.app.state).core.identity.authenticate(token)
-    bind_user(principal.user_id)
+    bind_user(principal.user_id)  # for the request's access log line
+    return principal
+
+
+async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+    principal = await provide_viewer(request)
+    if principal is None:
+        raise Unauthenticated("log in first", code="not_authenticated")
     return principal
 
 

@@ -139,6 +139,7 @@ def _paeshift_error(request: Request[Any, Any, Any], exc: Exception) -> Response
 
 
 _MSGSPEC_PATH = re.compile(r" - at `\$((?:\.[^`\[]+|\[\d+\])*)`$")
+_NAMED_FIELD = re.compile(r"(?:unknown|missing required) field `([^`]+)`")
 
 
 def _field_errors(extra: object) -> list[FieldError]:
@@ -157,7 +158,7 @@ def _field_errors(extra: object) -> list[FieldError]:
             message = message[: match.start()]
             key = match.group(1).lstrip(".") or key
         elif source == "body" and key == "data":
-            named = re.search(r"(?:unknown|missing required) field `([^`]+)`", message)
+            named = _NAMED_FIELD.search(message)
             key = named.group(1) if named else ""
         found.append(FieldError(field=key or "body", message=message, source=source))
     return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from datetime import datetime
 
-from adapters.memory.repositories import _newest_first
+from adapters.memory.repositories import newest_first
 from adapters.memory.store import UniqueKey
 from adapters.memory.unit_of_work import MemoryRepository
 from paeshift_core.domain.aggregate import Aggregate
@@ -33,12 +33,12 @@ class MemoryPaymentIntentRepository(MemoryRepository[PaymentIntent]):
     async def page_for_job(
         self, job_id: int, *, after: After | None, limit: int
     ) -> list[PaymentIntent]:
-        return _newest_first(self._select(lambda i: i.job_id == job_id), after, limit)
+        return newest_first(self._select(lambda i: i.job_id == job_id), after, limit)
 
     async def page_for_payer(
         self, payer_id: int, *, after: After | None, limit: int
     ) -> list[PaymentIntent]:
-        return _newest_first(self._select(lambda i: i.payer_id == payer_id), after, limit)
+        return newest_first(self._select(lambda i: i.payer_id == payer_id), after, limit)
 
     async def list_pending(self, *, created_before: datetime, limit: int) -> list[PaymentIntent]:
         found = self._select(lambda i: not i.is_final and i.created_at < created_before)
@@ -76,13 +76,13 @@ class MemoryDisputeRepository(MemoryRepository[Dispute]):
         self, user_id: int, *, after: After | None, limit: int
     ) -> list[Dispute]:
         mine = self._select(lambda d: user_id in (d.worker_id, d.client_id))
-        return _newest_first(mine, after, limit)
+        return newest_first(mine, after, limit)
 
     async def list_by_status(
         self, statuses: frozenset[DisputeStatus] | None, *, after: After | None, limit: int
     ) -> list[Dispute]:
         found = self._select(lambda d: statuses is None or d.status in statuses)
-        return _newest_first(found, after, limit)
+        return newest_first(found, after, limit)
 
 
 def _intent_reference(a: Aggregate) -> Hashable:

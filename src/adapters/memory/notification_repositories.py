@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from datetime import datetime
 
-from adapters.memory.repositories import _newest_first
+from adapters.memory.repositories import newest_first
 from adapters.memory.store import UniqueKey
 from adapters.memory.unit_of_work import MemoryRepository
 from paeshift_core.domain.aggregate import Aggregate
@@ -29,7 +29,7 @@ class MemoryNotificationRepository(MemoryRepository[Notification]):
         self, user_id: int, *, unread_only: bool, after: After | None, limit: int
     ) -> list[Notification]:
         mine = self._select(lambda n: n.user_id == user_id and not (unread_only and n.is_read))
-        return _newest_first(mine, after, limit)
+        return newest_first(mine, after, limit)
 
     async def count_unread(self, user_id: int) -> int:
         return sum(1 for _ in self._select(lambda n: n.user_id == user_id and not n.is_read))

@@ -89,7 +89,7 @@ class _Dated(Protocol):
 D = TypeVar("D", bound=_Dated)
 
 
-def _newest_first(rows: Iterable[D], after: After | None, limit: int) -> list[D]:
+def newest_first(rows: Iterable[D], after: After | None, limit: int) -> list[D]:
     """Keyset page as the SQL adapter reads it: ``(created_at, id) < after``, newest first."""
     kept = (r for r in rows if after is None or (r.created_at, r.id) < after)
     return sorted(kept, key=lambda r: (r.created_at, r.id), reverse=True)[:limit]
@@ -114,7 +114,7 @@ class MemoryJobRepository(MemoryRepository[Job]):
         mine = self._select(
             lambda j: j.client_id == client_id and (statuses is None or j.status in statuses)
         )
-        return _newest_first(mine, after, limit)
+        return newest_first(mine, after, limit)
 
     async def list_in_status_before(
         self,
@@ -149,7 +149,7 @@ class MemoryApplicationRepository(MemoryRepository[Application]):
     async def page_for_job(
         self, job_id: int, *, after: After | None, limit: int
     ) -> list[Application]:
-        return _newest_first(self._select(lambda a: a.job_id == job_id), after, limit)
+        return newest_first(self._select(lambda a: a.job_id == job_id), after, limit)
 
     async def list_for_applicant(
         self,
@@ -162,7 +162,7 @@ class MemoryApplicationRepository(MemoryRepository[Application]):
         mine = self._select(
             lambda a: a.applicant_id == applicant_id and (statuses is None or a.status in statuses)
         )
-        return _newest_first(mine, after, limit)
+        return newest_first(mine, after, limit)
 
     async def count_by_job(self, job_ids: Sequence[int]) -> dict[int, ApplicationCounts]:
         wanted = set(job_ids)

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Collection, Hashable, Sequence
 from datetime import datetime
 
-from adapters.memory.repositories import _newest_first
+from adapters.memory.repositories import newest_first
 from adapters.memory.store import UniqueKey
 from adapters.memory.unit_of_work import MemoryRepository
 from paeshift_core.domain.aggregate import Aggregate
@@ -32,12 +32,12 @@ class MemoryReviewRepository(MemoryRepository[Review]):
     async def page_for_reviewee(
         self, reviewee_id: int, *, after: After | None, limit: int
     ) -> list[Review]:
-        return _newest_first(self._select(lambda r: r.reviewee_id == reviewee_id), after, limit)
+        return newest_first(self._select(lambda r: r.reviewee_id == reviewee_id), after, limit)
 
     async def page_for_reviewer(
         self, reviewer_id: int, *, after: After | None, limit: int
     ) -> list[Review]:
-        return _newest_first(self._select(lambda r: r.reviewer_id == reviewer_id), after, limit)
+        return newest_first(self._select(lambda r: r.reviewer_id == reviewer_id), after, limit)
 
 
 class MemoryRatingSummaries(MemoryRepository[RatingSummary]):
@@ -99,7 +99,7 @@ class MemoryFeedbackRepository(MemoryRepository[Feedback]):
     async def page(
         self, *, status: FeedbackStatus | None, after: After | None, limit: int
     ) -> list[Feedback]:
-        return _newest_first(
+        return newest_first(
             self._select(lambda f: status is None or f.status is status), after, limit
         )
 

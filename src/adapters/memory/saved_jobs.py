@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from adapters.memory.repositories import _newest_first
+from adapters.memory.repositories import newest_first
 from adapters.memory.store import UniqueKey
 from adapters.memory.unit_of_work import MemoryRepository
 from paeshift_core.domain.aggregate import Aggregate
@@ -22,7 +22,7 @@ class MemorySavedJobRepository(MemoryRepository[SavedJob]):
     async def list_for_user(
         self, user_id: int, *, after: After | None, limit: int
     ) -> list[SavedJob]:
-        return _newest_first(self._select(lambda s: s.user_id == user_id), after, limit)
+        return newest_first(self._select(lambda s: s.user_id == user_id), after, limit)
 
 
 def _user_and_job(a: Aggregate) -> Hashable:

@@ -73,9 +73,24 @@ def _lng(point: GeoPoint | None) -> float | None:
     return None if point is None else point.longitude
 
 
+def _payout_columns(account: PayoutAccount | None) -> Row:
+    return {
+        "payout_bank": None if account is None else account.bank,
+        "payout_account_number": None if account is None else account.account_number,
+        "payout_account_name": None if account is None else account.account_name,
+    }
+
+
+def _payout(row: RowIn) -> PayoutAccount:
+    return PayoutAccount(
+        bank=row["payout_bank"],
+        account_number=row["payout_account_number"],
+        account_name=row["payout_account_name"],
+    )
+
+
 # -- users --------------------------------------------------------------------------------
 def user_to_row(user: User) -> Row:
-    payout = user.payout_account
     return {
         "id": user.id,
         "email": user.email.value,
@@ -94,20 +109,12 @@ def user_to_row(user: User) -> Row:
         "latitude": _lat(user.location),
         "longitude": _lng(user.location),
         "picture": user.picture,
-        "payout_bank": None if payout is None else payout.bank,
-        "payout_account_number": None if payout is None else payout.account_number,
-        "payout_account_name": None if payout is None else payout.account_name,
+        **_payout_columns(user.payout_account),
     }
 
 
 def row_to_user(row: RowIn) -> User:
-    payout = None
-    if row["payout_account_number"] is not None:
-        payout = PayoutAccount(
-            bank=row["payout_bank"],
-            account_number=row["payout_account_number"],
-            account_name=row["payout_account_name"],
-        )
+    payout = None if row["payout_account_number"] is None else _payout(row)
     return User(
         id=row["id"],
         version=row["version"],
@@ -395,15 +402,12 @@ def row_to_intent(row: RowIn) -> PaymentIntent:
 
 
 def withdrawal_to_row(withdrawal: Withdrawal) -> Row:
-    account = withdrawal.payout_account
     return {
         "id": withdrawal.id,
         "user_id": withdrawal.user_id,
         "amount": withdrawal.amount.amount,
         "currency": withdrawal.amount.currency,
-        "payout_bank": account.bank,
-        "payout_account_number": account.account_number,
-        "payout_account_name": account.account_name,
+        **_payout_columns(withdrawal.payout_account),
         "reference": withdrawal.reference,
         "status": withdrawal.status.value,
         "reason": withdrawal.reason,
@@ -419,11 +423,7 @@ def row_to_withdrawal(row: RowIn) -> Withdrawal:
         version=row["version"],
         user_id=row["user_id"],
         amount=Money(row["amount"], row["currency"]),
-        payout_account=PayoutAccount(
-            bank=row["payout_bank"],
-            account_number=row["payout_account_number"],
-            account_name=row["payout_account_name"],
-        ),
+        payout_account=_payout(row),
         reference=row["reference"],
         status=WithdrawalStatus(row["status"]),
         reason=row["reason"],

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.mappers import Row, RowIn, from_utc, to_utc
-from adapters.sqlalchemy.repositories import SqlRepository, _before, _newest_first
+from adapters.sqlalchemy.repositories import SqlRepository
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkBase, one_table
 from paeshift_core.domain.notifications import (
     Category,
@@ -105,13 +105,11 @@ class SqlNotificationRepository(SqlRepository[Notification]):
     async def page_for_user(
         self, user_id: int, *, unread_only: bool, after: After | None, limit: int
     ) -> list[Notification]:
-        table = t.notifications
-        where = [table.c.user_id == user_id, *_before(table, after)]
+        c = t.notifications.c
+        where = [c.user_id == user_id]
         if unread_only:
-            where.append(table.c.read_at.is_(None))
-        return await self._uow.load(
-            NOTIFICATIONS, *where, order_by=_newest_first(table), limit=limit
-        )
+            where.append(c.read_at.is_(None))
+        return await self.page_newest_first(*where, after=after, limit=limit)
 
     async def count_unread(self, user_id: int) -> int:
         c = t.notifications.c

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Table, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 
 from adapters.sqlalchemy import mappers as m
 from adapters.sqlalchemy import tables as t
@@ -75,6 +75,22 @@ class SqlRepository(Generic[A]):
 
     async def delete(self, aggregate: A) -> None:
         self._uow.remove(self._mapping, aggregate)
+
+    async def page_newest_first(
+        self, *where: ColumnElement[bool], after: After | None, limit: int
+    ) -> list[A]:
+        """Keyset page ``(created_at, id) < after`` of the aggregates matching ``where``."""
+        c = self._mapping.table.c
+        if after is not None:
+            created_at, last_id = after
+            moment = to_utc(created_at)
+            where = (
+                *where,
+                or_(c.created_at < moment, and_(c.created_at == moment, c.id < last_id)),
+            )
+        return await self._uow.load(
+            self._mapping, *where, order_by=(c.created_at.desc(), c.id.desc()), limit=limit
+        )
 
 
 class SqlUserRepository(SqlRepository[User]):
@@ -149,20 +165,6 @@ class SqlCatalogRepository(SqlRepository[Industry]):
         return await self._uow.load(INDUSTRIES, order_by=(t.industries.c.name,))
 
 
-def _before(table: Table, after: After | None) -> list[ColumnElement[bool]]:
-    """Keyset condition ``(created_at, id) < after`` for newest-first pages."""
-    if after is None:
-        return []
-    created_at, last_id = after
-    c = table.c
-    moment = to_utc(created_at)
-    return [or_(c.created_at < moment, and_(c.created_at == moment, c.id < last_id))]
-
-
-def _newest_first(table: Table) -> tuple[ColumnElement[Any], ...]:
-    return (table.c.created_at.desc(), table.c.id.desc())
-
-
 class SqlJobRepository(SqlRepository[Job]):
     def __init__(self, uow: SqlUnitOfWorkBase) -> None:
         super().__init__(uow, JOBS)
@@ -182,10 +184,10 @@ class SqlJobRepository(SqlRepository[Job]):
         limit: int,
     ) -> list[Job]:
         c = t.jobs.c
-        where = [c.client_id == client_id, *_before(t.jobs, after)]
+        where = [c.client_id == client_id]
         if statuses is not None:
             where.append(c.status.in_(sorted(s.value for s in statuses)))
-        return await self._uow.load(JOBS, *where, order_by=_newest_first(t.jobs), limit=limit)
+        return await self.page_newest_first(*where, after=after, limit=limit)
 
     async def list_in_status_before(
         self,
@@ -220,10 +222,8 @@ class SqlApplicationRepository(SqlRepository[Application]):
     async def page_for_job(
         self, job_id: int, *, after: After | None, limit: int
     ) -> list[Application]:
-        table = t.applications
-        where = [table.c.job_id == job_id, *_before(table, after)]
-        return await self._uow.load(
-            APPLICATIONS, *where, order_by=_newest_first(table), limit=limit
+        return await self.page_newest_first(
+            t.applications.c.job_id == job_id, after=after, limit=limit
         )
 
     async def list_for_applicant(
@@ -234,13 +234,11 @@ class SqlApplicationRepository(SqlRepository[Application]):
         after: After | None,
         limit: int,
     ) -> list[Application]:
-        table = t.applications
-        where = [table.c.applicant_id == applicant_id, *_before(table, after)]
+        c = t.applications.c
+        where = [c.applicant_id == applicant_id]
         if statuses is not None:
-            where.append(table.c.status.in_(sorted(s.value for s in statuses)))
-        return await self._uow.load(
-            APPLICATIONS, *where, order_by=_newest_first(table), limit=limit
-        )
+            where.append(c.status.in_(sorted(s.value for s in statuses)))
+        return await self.page_newest_first(*where, after=after, limit=limit)
 
     async def count_by_job(self, job_ids: Sequence[int]) -> dict[int, ApplicationCounts]:
         wanted = sorted(set(job_ids))
@@ -307,24 +305,14 @@ class SqlPaymentIntentRepository(SqlRepository[PaymentIntent]):
     async def page_for_job(
         self, job_id: int, *, after: After | None, limit: int
     ) -> list[PaymentIntent]:
-        return await self._page(t.payment_intents.c.job_id == job_id, after, limit)
+        owner = t.payment_intents.c.job_id == job_id
+        return await self.page_newest_first(owner, after=after, limit=limit)
 
     async def page_for_payer(
         self, payer_id: int, *, after: After | None, limit: int
     ) -> list[PaymentIntent]:
-        return await self._page(t.payment_intents.c.payer_id == payer_id, after, limit)
-
-    async def _page(
-        self, owner: ColumnElement[bool], after: After | None, limit: int
-    ) -> list[PaymentIntent]:
-        table = t.payment_intents
-        return await self._uow.load(
-            PAYMENT_INTENTS,
-            owner,
-            *_before(table, after),
-            order_by=_newest_first(table),
-            limit=limit,
-        )
+        owner = t.payment_intents.c.payer_id == payer_id
+        return await self.page_newest_first(owner, after=after, limit=limit)
 
     async def list_pending(self, *, created_before: datetime, limit: int) -> list[PaymentIntent]:
         c = t.payment_intents.c
@@ -376,21 +364,14 @@ class SqlDisputeRepository(SqlRepository[Dispute]):
     async def list_for_party(
         self, user_id: int, *, after: After | None, limit: int
     ) -> list[Dispute]:
-        table = t.disputes
-        party = or_(table.c.worker_id == user_id, table.c.client_id == user_id)
-        return await self._uow.load(
-            DISPUTES,
-            party,
-            *_before(table, after),
-            order_by=_newest_first(table),
-            limit=limit,
-        )
+        c = t.disputes.c
+        party = or_(c.worker_id == user_id, c.client_id == user_id)
+        return await self.page_newest_first(party, after=after, limit=limit)
 
     async def list_by_status(
         self, statuses: frozenset[DisputeStatus] | None, *, after: After | None, limit: int
     ) -> list[Dispute]:
-        table = t.disputes
-        where = list(_before(table, after))
+        where = []
         if statuses is not None:
-            where.append(table.c.status.in_(sorted(s.value for s in statuses)))
-        return await self._uow.load(DISPUTES, *where, order_by=_newest_first(table), limit=limit)
+            where.append(t.disputes.c.status.in_(sorted(s.value for s in statuses)))
+        return await self.page_newest_first(*where, after=after, limit=limit)

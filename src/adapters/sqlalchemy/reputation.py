@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.mappers import Row, RowIn, from_utc, to_utc
-from adapters.sqlalchemy.repositories import SqlRepository, _before, _newest_first
+from adapters.sqlalchemy.repositories import SqlRepository
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkBase, one_table
 from paeshift_core.domain.feedback import Feedback, FeedbackCategory, FeedbackStatus
 from paeshift_core.domain.gamification import Achievements, Award, AwardKind
@@ -162,16 +162,16 @@ class SqlReviewRepository(SqlRepository[Review]):
     async def page_for_reviewee(
         self, reviewee_id: int, *, after: After | None, limit: int
     ) -> list[Review]:
-        table = t.reviews
-        where = [table.c.reviewee_id == reviewee_id, *_before(table, after)]
-        return await self._uow.load(REVIEWS, *where, order_by=_newest_first(table), limit=limit)
+        return await self.page_newest_first(
+            t.reviews.c.reviewee_id == reviewee_id, after=after, limit=limit
+        )
 
     async def page_for_reviewer(
         self, reviewer_id: int, *, after: After | None, limit: int
     ) -> list[Review]:
-        table = t.reviews
-        where = [table.c.reviewer_id == reviewer_id, *_before(table, after)]
-        return await self._uow.load(REVIEWS, *where, order_by=_newest_first(table), limit=limit)
+        return await self.page_newest_first(
+            t.reviews.c.reviewer_id == reviewer_id, after=after, limit=limit
+        )
 
 
 class SqlRatingSummaries(SqlRepository[RatingSummary]):
@@ -251,8 +251,5 @@ class SqlFeedbackRepository(SqlRepository[Feedback]):
     async def page(
         self, *, status: FeedbackStatus | None, after: After | None, limit: int
     ) -> list[Feedback]:
-        table = t.feedback
-        where = list(_before(table, after))
-        if status is not None:
-            where.append(table.c.status == status.value)
-        return await self._uow.load(FEEDBACK, *where, order_by=_newest_first(table), limit=limit)
+        where = [] if status is None else [t.feedback.c.status == status.value]
+        return await self.page_newest_first(*where, after=after, limit=limit)

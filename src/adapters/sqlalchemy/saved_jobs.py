@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.mappers import Row, RowIn, from_utc, to_utc
-from adapters.sqlalchemy.repositories import SqlRepository, _before, _newest_first
+from adapters.sqlalchemy.repositories import SqlRepository
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkBase, one_table
 from paeshift_core.domain.saved_jobs import SavedJob
 from paeshift_core.ports.repositories import After
@@ -43,6 +43,6 @@ class SqlSavedJobRepository(SqlRepository[SavedJob]):
     async def list_for_user(
         self, user_id: int, *, after: After | None, limit: int
     ) -> list[SavedJob]:
-        table = t.saved_jobs
-        where = [table.c.user_id == user_id, *_before(table, after)]
-        return await self._uow.load(SAVED_JOBS, *where, order_by=_newest_first(table), limit=limit)
+        return await self.page_newest_first(
+            t.saved_jobs.c.user_id == user_id, after=after, limit=limit
+        )

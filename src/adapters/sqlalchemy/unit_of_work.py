@@ -142,14 +142,11 @@ class SqlUnitOfWorkBase:
         """Plain result tuples of a read-model query (aggregates go through :meth:`load`)."""
         return [tuple(r) for r in (await self.execute(query)).all()]
 
-    async def _execute_count(self, statement: Executable) -> int:
+    async def execute_count(self, statement: Executable) -> int:
+        """Run a bulk UPDATE/DELETE in this transaction; the number of rows it touched."""
         result = await self.execute(statement)
         assert isinstance(result, CursorResult)
         return result.rowcount
-
-    async def execute_count(self, statement: Executable) -> int:
-        """Run a bulk UPDATE/DELETE in this transaction; the number of rows it touched."""
-        return await self._execute_count(statement)
 
     # -- identity map -------------------------------------------------------------------
     async def load(
@@ -296,7 +293,7 @@ class SqlUnitOfWorkBase:
             .where(table.c.id == entry.aggregate.id, table.c.version == entry.db_version)
             .values(**row, version=entry.loaded_version + 1)
         )
-        if await self._execute_count(statement) != 1:
+        if await self.execute_count(statement) != 1:
             raise ConcurrencyConflict(
                 f"{mapping.noun} {entry.aggregate.id} was changed by someone else; try again"
             )
@@ -332,7 +329,7 @@ class SqlUnitOfWorkBase:
         statement = delete(table).where(
             table.c.id == entry.aggregate.id, table.c.version == entry.db_version
         )
-        if await self._execute_count(statement) != 1:
+        if await self.execute_count(statement) != 1:
             raise ConcurrencyConflict(
                 f"{mapping.noun} {entry.aggregate.id} was changed by someone else; try again"
             )

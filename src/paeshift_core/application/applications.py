@@ -19,12 +19,13 @@ from attrs import frozen
 from paeshift_core.application.context import Deps, Principal
 from paeshift_core.application.marketplace_access import (
     acting_user,
+    owned_job,
     require_applicant_self,
     require_application_visible,
     require_job_owner,
     require_job_visible,
 )
-from paeshift_core.application.pagination import Keyset, Page, PageRequest, page_of
+from paeshift_core.application.pagination import Page, PageRequest, by_created, page_of
 from paeshift_core.application.retries import retry_on_conflict
 from paeshift_core.domain.applications import Application, ApplicationStatus
 from paeshift_core.domain.errors import Conflict
@@ -98,10 +99,6 @@ class MyApplicationRow:
 class JobApplicationRow:
     application: Application
     applicant: ApplicantSummary
-
-
-def _position(application: Application) -> Keyset:
-    return Keyset(application.created_at, application.id)
 
 
 class ApplicationUseCases:
@@ -227,7 +224,7 @@ class ApplicationUseCases:
             )
             jobs = await uow.jobs.get_many(_ids(a.job_id for a in applications))
         rows = [MyApplicationRow(a, JobSummary.of(jobs[a.job_id])) for a in applications]
-        return page_of(rows, page, lambda r: _position(r.application))
+        return page_of(rows, page, lambda r: by_created(r.application))
 
     async def list_job_applications(
         self, principal: Principal, job_id: int, page: PageRequest
@@ -235,8 +232,7 @@ class ApplicationUseCases:
         """A job's applications with each applicant's public summary and reliability: the
         job's client (or an admin) only; four statements whatever the page size."""
         async with self._deps.uow() as uow:
-            job = await uow.jobs.get(job_id)
-            require_job_owner(job, principal, or_admin=True)
+            job = await owned_job(uow, principal, job_id, or_admin=True)
             applications = await uow.applications.page_for_job(
                 job.id, after=page.after_key, limit=page.fetch
             )
@@ -249,7 +245,7 @@ class ApplicationUseCases:
             )
             for a in applications
         ]
-        return page_of(rows, page, lambda r: _position(r.application))
+        return page_of(rows, page, lambda r: by_created(r.application))
 
     async def reliability(self, user_id: int) -> Reliability:
         """A worker's public reliability score with its basis (zero basis: no score)."""

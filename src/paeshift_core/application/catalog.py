@@ -8,14 +8,9 @@ every start. Results are the :class:`Industry` / :class:`Subcategory` aggregates
 from __future__ import annotations
 
 from paeshift_core.application.context import Deps, Principal
+from paeshift_core.application.marketplace_access import require_admin
 from paeshift_core.domain.catalog import DEFAULT_CATALOG, CatalogChanged, Industry, Subcategory
-from paeshift_core.domain.errors import Conflict, PermissionDenied
-from paeshift_core.domain.users import Role
-
-
-def _require_admin(principal: Principal) -> None:
-    if principal.role is not Role.ADMIN:
-        raise PermissionDenied("only an admin may change the catalog", code="wrong_role")
+from paeshift_core.domain.errors import Conflict
 
 
 class CatalogUseCases:
@@ -28,7 +23,7 @@ class CatalogUseCases:
             return await uow.catalog.list_all()
 
     async def add_industry(self, principal: Principal, name: str) -> Industry:
-        _require_admin(principal)
+        require_admin(principal, "change the catalog", code="wrong_role")
         now = self._deps.clock.now()
         industry = Industry(id=self._deps.ids.next_id(), name=name)
         async with self._deps.uow() as uow:
@@ -43,7 +38,7 @@ class CatalogUseCases:
     async def add_subcategory(
         self, principal: Principal, industry_id: int, name: str
     ) -> Subcategory:
-        _require_admin(principal)
+        require_admin(principal, "change the catalog", code="wrong_role")
         now = self._deps.clock.now()
         async with self._deps.uow() as uow:
             industry = await uow.catalog.get(industry_id, for_update=True)

@@ -11,7 +11,8 @@ decision given during the shift is applied by the settlement at its end.
 from __future__ import annotations
 
 from paeshift_core.application.context import Deps, Principal
-from paeshift_core.application.pagination import Keyset, Page, PageRequest, page_of
+from paeshift_core.application.marketplace_access import is_admin, require_admin
+from paeshift_core.application.pagination import Page, PageRequest, by_created, page_of
 from paeshift_core.application.settlement import (
     ASSIGNED,
     check_split,
@@ -29,17 +30,7 @@ from paeshift_core.domain.disputes import (
 )
 from paeshift_core.domain.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from paeshift_core.domain.jobs import Job, JobStatus
-from paeshift_core.domain.users import Role
 from paeshift_core.ports.unit_of_work import UnitOfWork
-
-
-def _dispute_position(dispute: Dispute) -> Keyset:
-    return Keyset(dispute.created_at, dispute.id)
-
-
-def _require_admin(principal: Principal) -> None:
-    if principal.role is not Role.ADMIN:
-        raise PermissionDenied("only an admin may decide disputes", code="admin_only")
 
 
 class DisputeUseCases:
@@ -110,7 +101,7 @@ class DisputeUseCases:
         )
 
     async def start_review(self, principal: Principal, dispute_id: int) -> Dispute:
-        _require_admin(principal)
+        require_admin(principal, "decide disputes")
         async with self._deps.uow() as uow:
             dispute = await uow.disputes.get(dispute_id, for_update=True)
             dispute.start_review(principal.user_id, self._deps.clock.now())
@@ -121,7 +112,7 @@ class DisputeUseCases:
         self, principal: Principal, dispute_id: int, resolution: Resolution, note: str = ""
     ) -> Dispute:
         """Release, refund or split the seat; moves the money now if it is held."""
-        _require_admin(principal)
+        require_admin(principal, "decide disputes")
         async with self._deps.uow() as uow:
             dispute = await uow.disputes.get(dispute_id, for_update=True)
             job = await uow.jobs.get(dispute.job_id, for_update=True)
@@ -136,7 +127,7 @@ class DisputeUseCases:
 
     async def reject(self, principal: Principal, dispute_id: int, note: str = "") -> Dispute:
         """No decision on the money: a held seat is settled by attendance as usual."""
-        _require_admin(principal)
+        require_admin(principal, "decide disputes")
         async with self._deps.uow() as uow:
             dispute = await uow.disputes.get(dispute_id, for_update=True)
             job = await uow.jobs.get(dispute.job_id, for_update=True)
@@ -163,7 +154,7 @@ class DisputeUseCases:
             found = await uow.disputes.list_for_party(
                 principal.user_id, after=page.after_key, limit=page.fetch
             )
-        return page_of(found, page, _dispute_position)
+        return page_of(found, page, by_created)
 
     async def list_all(
         self,
@@ -172,18 +163,18 @@ class DisputeUseCases:
         statuses: frozenset[DisputeStatus] | None = None,
     ) -> Page[Dispute]:
         """Every dispute, optionally only in ``statuses``, newest first (admins only)."""
-        _require_admin(principal)
+        require_admin(principal, "decide disputes")
         async with self._deps.uow() as uow:
             found = await uow.disputes.list_by_status(
                 statuses, after=page.after_key, limit=page.fetch
             )
-        return page_of(found, page, _dispute_position)
+        return page_of(found, page, by_created)
 
     async def get(self, principal: Principal, dispute_id: int) -> Dispute:
         """Parties and admins may read a dispute; others are told it does not exist."""
         async with self._deps.uow() as uow:
             dispute = await uow.disputes.get(dispute_id)
-        if principal.role is not Role.ADMIN and principal.user_id not in (
+        if not is_admin(principal) and principal.user_id not in (
             dispute.worker_id,
             dispute.client_id,
         ):

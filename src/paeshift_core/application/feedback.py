@@ -7,22 +7,12 @@ rate limit, so a script cannot flood the admins' queue). Only admins list and re
 from __future__ import annotations
 
 from paeshift_core.application.context import Deps, Principal
-from paeshift_core.application.marketplace_access import is_admin
-from paeshift_core.application.pagination import Keyset, Page, PageRequest, page_of
-from paeshift_core.domain.errors import PermissionDenied
+from paeshift_core.application.marketplace_access import require_admin
+from paeshift_core.application.pagination import Page, PageRequest, by_created, page_of
 from paeshift_core.domain.feedback import Feedback, FeedbackCategory, FeedbackStatus
 from paeshift_core.ports.rate_limit import Limit
 
 FEEDBACK_PER_HOUR = Limit("feedback:user", 5, 3600)
-
-
-def _require_admin(principal: Principal) -> None:
-    if not is_admin(principal):
-        raise PermissionDenied("only an admin may handle feedback", code="admin_only")
-
-
-def _position(feedback: Feedback) -> Keyset:
-    return Keyset(feedback.created_at, feedback.id)
 
 
 class FeedbackUseCases:
@@ -53,15 +43,15 @@ class FeedbackUseCases:
     async def list(
         self, principal: Principal, request: PageRequest, *, status: FeedbackStatus | None = None
     ) -> Page[Feedback]:
-        _require_admin(principal)
+        require_admin(principal, "handle feedback")
         async with self._deps.uow() as uow:
             rows = await uow.feedback.page(
                 status=status, after=request.after_key, limit=request.fetch
             )
-        return page_of(rows, request, _position)
+        return page_of(rows, request, by_created)
 
     async def resolve(self, principal: Principal, feedback_id: int, note: str = "") -> Feedback:
-        _require_admin(principal)
+        require_admin(principal, "handle feedback")
         async with self._deps.uow() as uow:
             feedback = await uow.feedback.get(feedback_id, for_update=True)
             feedback.resolve(principal.user_id, note, self._deps.clock.now())

@@ -17,7 +17,7 @@ from paeshift_core.application.job_money import JobMoney
 from paeshift_core.application.marketplace_access import (
     acting_user,
     is_admin,
-    require_job_owner,
+    owned_job,
     require_job_visible,
 )
 from paeshift_core.application.pagination import Keyset, Page, PageRequest, page_of
@@ -154,8 +154,7 @@ class JobUseCases:
     async def edit_job(self, principal: Principal, job_id: int, draft: JobDraft) -> Job:
         """Replace a ``pending`` job's terms (the owner only); pricing is recomputed."""
         async with self._deps.uow() as uow:
-            job = await uow.jobs.get(job_id, for_update=True)
-            require_job_owner(job, principal)
+            job = await owned_job(uow, principal, job_id, for_update=True)
             job.revise(await self._terms(uow, draft), self._deps.clock.now())
             await uow.commit()
         return job
@@ -163,8 +162,7 @@ class JobUseCases:
     async def delete_job(self, principal: Principal, job_id: int) -> None:
         """Hard-delete a ``pending`` job (the owner only); nobody can have applied to it."""
         async with self._deps.uow() as uow:
-            job = await uow.jobs.get(job_id, for_update=True)
-            require_job_owner(job, principal)
+            job = await owned_job(uow, principal, job_id, for_update=True)
             job.discard(self._deps.clock.now())
             await uow.jobs.delete(job)
             await uow.commit()
@@ -173,8 +171,7 @@ class JobUseCases:
         """Cancel a ``pending | upcoming`` job (its client or an admin); the money seam
         returns the escrow in the same unit of work."""
         async with self._deps.uow() as uow:
-            job = await uow.jobs.get(job_id, for_update=True)
-            require_job_owner(job, principal, or_admin=True)
+            job = await owned_job(uow, principal, job_id, or_admin=True, for_update=True)
             now = self._deps.clock.now()
             job.cancel(now, canceled_by=principal.user_id)
             await self._money.on_canceled(uow, job, now)
@@ -185,8 +182,7 @@ class JobUseCases:
         """Start an ``upcoming`` job with an accepted worker, at most ``Policy.start_lead``
         before its scheduled start; accepted applications become ``ongoing``."""
         async with self._deps.uow() as uow:
-            job = await uow.jobs.get(job_id, for_update=True)
-            require_job_owner(job, principal)
+            job = await owned_job(uow, principal, job_id, for_update=True)
             applications = await uow.applications.list_for_job(job.id)
             job.start(self._deps.clock.now(), self._deps.policy.start_lead, applications)
             await uow.commit()
@@ -196,8 +192,7 @@ class JobUseCases:
         """End an ``ongoing`` job: ongoing workers complete, no-shows stay ``no_show``;
         settlement (the money seam) runs in the same unit of work."""
         async with self._deps.uow() as uow:
-            job = await uow.jobs.get(job_id, for_update=True)
-            require_job_owner(job, principal)
+            job = await owned_job(uow, principal, job_id, for_update=True)
             applications = await uow.applications.list_for_job(job.id)
             now = self._deps.clock.now()
             job.end(now, applications)

@@ -23,8 +23,9 @@ from collections import Counter, defaultdict
 from attrs import frozen
 
 from paeshift_core.application.context import Deps, Principal
+from paeshift_core.application.marketplace_access import require_admin
 from paeshift_core.application.settlement import shares_of
-from paeshift_core.domain.errors import NotFound, PermissionDenied
+from paeshift_core.domain.errors import NotFound
 from paeshift_core.domain.jobs import JobStatus
 from paeshift_core.domain.ledger import (
     Transaction,
@@ -33,7 +34,6 @@ from paeshift_core.domain.ledger import (
     once_groups,
 )
 from paeshift_core.domain.money import Money
-from paeshift_core.domain.users import Role
 from paeshift_core.ports.unit_of_work import UnitOfWork
 
 
@@ -82,8 +82,7 @@ class LedgerCheck:
 
     async def run_as(self, principal: Principal) -> LedgerReport:
         """The same check for an admin caller (anyone else: ``PermissionDenied``)."""
-        if principal.role is not Role.ADMIN:
-            raise PermissionDenied("only an admin may check the ledger", code="admin_only")
+        require_admin(principal, "check the ledger")
         return await self.run()
 
     async def run(self) -> LedgerReport:

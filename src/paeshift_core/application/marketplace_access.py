@@ -10,6 +10,9 @@ Rules, the same for every marketplace use case:
   does not exist, so ids of private things leak nothing.
 - **Visible but not yours → PermissionDenied** (``not_owner``): e.g. an applicant accepting
   their own application, or another client starting a public job.
+
+Admin-only actions elsewhere (catalog, disputes, feedback, the ledger check) use
+:func:`require_admin`; use cases acting on a job as its client load it with :func:`owned_job`.
 """
 
 from __future__ import annotations
@@ -26,6 +29,12 @@ def is_admin(principal: Principal | None) -> bool:
     return principal is not None and principal.role is Role.ADMIN
 
 
+def require_admin(principal: Principal, action: str, *, code: str = "admin_only") -> None:
+    """Only an admin may ``action`` (e.g. "decide disputes"); anyone else: PermissionDenied."""
+    if not is_admin(principal):
+        raise PermissionDenied(f"only an admin may {action}", code=code)
+
+
 def require_job_visible(job: Job, principal: Principal | None) -> None:
     mine = principal is not None and principal.user_id == job.client_id
     if not (job.is_public or mine or is_admin(principal)):
@@ -38,6 +47,20 @@ def require_job_owner(job: Job, principal: Principal, *, or_admin: bool = False)
     if principal.user_id == job.client_id or (or_admin and is_admin(principal)):
         return
     raise PermissionDenied("only the job's client may do this", code="not_owner")
+
+
+async def owned_job(
+    uow: UnitOfWork,
+    principal: Principal,
+    job_id: int,
+    *,
+    or_admin: bool = False,
+    for_update: bool = False,
+) -> Job:
+    """Load a job the principal may act on as its client (see :func:`require_job_owner`)."""
+    job = await uow.jobs.get(job_id, for_update=for_update)
+    require_job_owner(job, principal, or_admin=or_admin)
+    return job
 
 
 def require_application_visible(application: Application, job: Job, principal: Principal) -> None:

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from attrs import frozen
 
 from paeshift_core.application.context import Deps, Principal
-from paeshift_core.application.pagination import Keyset, Page, PageRequest, page_of
+from paeshift_core.application.pagination import Page, PageRequest, by_created, page_of
 from paeshift_core.application.retries import retry_on_conflict
 from paeshift_core.domain.applications import ApplicationStatus
 from paeshift_core.domain.disputes import DisputeEvent, DisputeOpened, DisputeResolved
@@ -441,7 +441,8 @@ class ShiftReminders:
         local = starts.astimezone(ZoneInfo(job.schedule.timezone)).strftime("%H:%M")
 
         async def drafts(uow: UnitOfWork) -> list[Draft]:
-            body = f"Your shift for “{job.title}” starts at {local}. Be on time to check in."
+            what = _title_of(job, job.id)
+            body = f"Your shift for {what} starts at {local}. Be on time to check in."
             return [
                 Draft(worker, Category.SHIFT_STARTING_SOON, "Shift starting soon", body, link)
                 for worker in await _workers(uow, job.id, ASSIGNED)
@@ -452,10 +453,6 @@ class ShiftReminders:
 
 
 # -- the user's side -------------------------------------------------------------------------
-
-
-def _position(n: Notification) -> Keyset:
-    return Keyset(created_at=n.created_at, id=n.id)
 
 
 class NotificationUseCases:
@@ -471,7 +468,7 @@ class NotificationUseCases:
                 principal.user_id, unread_only=unread_only, after=page.after_key, limit=page.fetch
             )
             unread = await uow.notifications.count_unread(principal.user_id)
-        return NotificationList(page=page_of(rows, page, _position), unread=unread)
+        return NotificationList(page=page_of(rows, page, by_created), unread=unread)
 
     async def unread_count(self, principal: Principal) -> int:
         async with self._deps.uow() as uow:
@@ -515,11 +512,9 @@ class NotificationUseCases:
     ) -> NotificationPreferences:
         async with self._deps.uow() as uow:
             found = await uow.notification_preferences.find(principal.user_id)
+            preferences = found or NotificationPreferences(id=principal.user_id)
+            preferences.replace(disabled)
             if found is None:
-                found = NotificationPreferences(id=principal.user_id)
-                found.replace(disabled)
-                await uow.notification_preferences.add(found)
-            else:
-                found.replace(disabled)
+                await uow.notification_preferences.add(preferences)
             await uow.commit()
-            return found
+            return preferences

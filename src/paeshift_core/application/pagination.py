@@ -15,7 +15,7 @@ import base64
 import binascii
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from attrs import field, frozen
 
@@ -61,6 +61,21 @@ class Keyset:
         if position.id <= 0:
             raise InvalidInput("cursor", "is not a valid cursor")
         return position
+
+
+class Stamped(Protocol):
+    """Anything listed by its own ``(created_at, id)``."""
+
+    @property
+    def created_at(self) -> datetime: ...
+
+    @property
+    def id(self) -> int: ...
+
+
+def by_created(item: Stamped) -> Keyset:
+    """The position of an item listed by its own ``(created_at, id)``."""
+    return Keyset(item.created_at, item.id)
 
 
 def _check_limit(_: object, __: object, value: int) -> None:

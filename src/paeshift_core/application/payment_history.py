@@ -14,19 +14,15 @@ Pages are newest first by ``(created_at, id)``, one indexed statement each.
 from __future__ import annotations
 
 from paeshift_core.application.context import Deps, Principal
-from paeshift_core.application.marketplace_access import require_job_owner
+from paeshift_core.application.marketplace_access import owned_job
 from paeshift_core.application.pagination import (
     MAX_LIMIT,
-    Keyset,
     Page,
     PageRequest,
+    by_created,
     page_of,
 )
 from paeshift_core.domain.payments import FundingOutcome, PaymentIntent
-
-
-def _position(intent: PaymentIntent) -> Keyset:
-    return Keyset(intent.created_at, intent.id)
 
 
 class PaymentHistoryUseCases:
@@ -38,12 +34,11 @@ class PaymentHistoryUseCases:
     ) -> Page[PaymentIntent]:
         """A job's payment attempts, newest first (its client or an admin)."""
         async with self._deps.uow() as uow:
-            job = await uow.jobs.get(job_id)
-            require_job_owner(job, principal, or_admin=True)
+            await owned_job(uow, principal, job_id, or_admin=True)
             rows = await uow.payment_intents.page_for_job(
                 job_id, after=request.after_key, limit=request.fetch
             )
-        return page_of(rows, request, _position)
+        return page_of(rows, request, by_created)
 
     async def job_payment(self, principal: Principal, job_id: int) -> PaymentIntent | None:
         """The payment a job's client sees on the job (None before any checkout): the one
@@ -63,4 +58,4 @@ class PaymentHistoryUseCases:
             rows = await uow.payment_intents.page_for_payer(
                 principal.user_id, after=request.after_key, limit=request.fetch
             )
-        return page_of(rows, request, _position)
+        return page_of(rows, request, by_created)

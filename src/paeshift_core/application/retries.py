@@ -22,12 +22,7 @@ async def retry_on_conflict(
 ) -> T:
     """Run ``operation``; on :class:`ConcurrencyConflict` run it again, at most ``attempts``
     times in all, then let the last conflict propagate."""
-    for _ in range(attempts - 1):
-        try:
-            return await operation()
-        except ConcurrencyConflict:
-            continue
-    return await operation()
+    return await _retry(operation, attempts, lambda error: isinstance(error, ConcurrencyConflict))
 
 
 def lost_race(error: Conflict) -> bool:
@@ -41,10 +36,18 @@ async def retry_on_race(
 ) -> T:
     """Like :func:`retry_on_conflict`, also re-running after a lost unique INSERT race
     (e.g. two first reviews of a user both creating the rating summary row)."""
+    return await _retry(operation, attempts, lost_race)
+
+
+async def _retry(
+    operation: Callable[[], Awaitable[T]], attempts: int, retryable: Callable[[Conflict], bool]
+) -> T:
+    """Run ``operation`` up to ``attempts`` times while it fails with a ``retryable``
+    conflict; the last attempt's error (or any other) propagates."""
     for _ in range(attempts - 1):
         try:
             return await operation()
         except Conflict as error:
-            if not lost_race(error):
+            if not retryable(error):
                 raise
     return await operation()

@@ -25,7 +25,7 @@ from attrs import frozen
 
 from paeshift_core.application.context import Deps, Principal
 from paeshift_core.application.marketplace_access import require_job_visible
-from paeshift_core.application.pagination import Keyset, Page, PageRequest, page_of
+from paeshift_core.application.pagination import Keyset, Page, PageRequest, by_created, page_of
 from paeshift_core.application.retries import retry_on_conflict, retry_on_race
 from paeshift_core.domain.applications import ACCEPTED_EVER, ApplicationStatus
 from paeshift_core.domain.errors import Conflict, NotFound, PermissionDenied, RuleViolation
@@ -183,7 +183,7 @@ class ReviewUseCases:
             reviews = await uow.reviews.page_for_reviewer(
                 user_id, after=request.after_key, limit=request.fetch
             )
-        return page_of(reviews, request, lambda r: Keyset(r.created_at, r.id))
+        return page_of(reviews, request, by_created)
 
     async def mark_read(self, principal: Principal, review_id: int) -> Review:
         """The reviewee marks a review of them read (idempotent). Reviews are public, so

@@ -3,6 +3,7 @@ per distinct client per request; the compat lists are bounded by their page size
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from adapters.http.compat.shapes import ClientCard, Viewing, catalog_names, job_object, walk
@@ -46,10 +47,10 @@ class JobViews:
         found = await core.jobs.get_job(self._viewer, job_id)
         applicant_ids: list[int] = []
         if self._viewer is not None and self._viewer.user_id == found.job.client_id:
-            applicant_ids = [
-                row.applicant.id
-                for row in await _all_applications(self._services, self._viewer, job_id)
-            ]
+            rows = await walk(
+                partial(core.applications.list_job_applications, self._viewer, job_id)
+            )
+            applicant_ids = [row.applicant.id for row in rows]
         elif found.my_application is not None and self._viewer is not None:
             applicant_ids = [self._viewer.user_id]
         viewing = Viewing(
@@ -59,10 +60,3 @@ class JobViews:
 
     async def plain(self, job: Job, counts: ApplicationCounts | None = None) -> dict[str, Any]:
         return await self.of(job, Viewing(counts=counts or ApplicationCounts()))
-
-
-async def _all_applications(services: ApiServices, owner: Principal, job_id: int) -> list[Any]:
-    async def fetch(request: Any) -> Any:
-        return await services.core.applications.list_job_applications(owner, job_id, request)
-
-    return await walk(fetch)
