@@ -4,6 +4,11 @@ wrk (4.x) keeps a fixed number of connections busy (closed loop): when the serve
 sends less, and the latencies it reports leave out the requests it never sent (coordinated
 omission). Here request ``i`` is *scheduled* at ``start + i / rate`` and its latency is
 measured from that scheduled time, so queueing in the client or the server is counted.
+
+The client is aiohttp (its HTTP parser is compiled): the generator shares the machine's cores
+with the server, and at 500 requests/s httpx used most of one core itself
+(bench/results/2026-11-28-cache.md), which made the server look slower than it is. The
+generator's own lateness is reported (``max_start_lag_ms``) so a saturated client shows.
 """
 
 from __future__ import annotations
@@ -12,13 +17,20 @@ import asyncio
 import random
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-import httpx
+import aiohttp
 
-#: An operation: sends one request with the client and returns its response.
-Operation = Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]
+
+@dataclass(frozen=True)
+class Request:
+    """One request of the workload (``json`` is sent as the body when given)."""
+
+    method: str
+    path: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    json: object | None = None
 
 
 @dataclass
@@ -26,7 +38,7 @@ class OpenLoopResult:
     duration_s: float
     scheduled: int
     latencies_ms: list[float]
-    #: Per operation name: (count, errors, rejected).
+    #: Per operation name: count, errors, rejected.
     by_operation: dict[str, Counter[str]] = field(default_factory=dict)
     errors: int = 0
     rejected: int = 0
@@ -47,7 +59,7 @@ async def run_open_loop(
     *,
     rate: float,
     duration_s: float,
-    pick: Callable[[random.Random], tuple[str, Operation]],
+    pick: Callable[[random.Random], tuple[str, Request]],
     seed: int = 1,
     timeout_s: float = 10.0,
 ) -> OpenLoopResult:
@@ -55,19 +67,23 @@ async def run_open_loop(
     rng = random.Random(seed)
     total = int(rate * duration_s)
     result = OpenLoopResult(duration_s=duration_s, scheduled=total, latencies_ms=[])
-    limits = httpx.Limits(max_connections=512, max_keepalive_connections=512)
+    connector = aiohttp.TCPConnector(limit=512)
+    timeout = aiohttp.ClientTimeout(total=timeout_s)
 
-    async with httpx.AsyncClient(base_url=base_url, timeout=timeout_s, limits=limits) as client:
+    async with aiohttp.ClientSession(base_url, connector=connector, timeout=timeout) as session:
 
-        async def one(name: str, operation: Operation, scheduled: float) -> None:
+        async def one(name: str, request: Request, scheduled: float) -> None:
             lag = (time.perf_counter() - scheduled) * 1000
             result.max_start_lag_ms = max(result.max_start_lag_ms, lag)
             counts = result.by_operation.setdefault(name, Counter())
             counts["count"] += 1
             try:
-                response = await operation(client)
-                status = response.status_code
-            except httpx.HTTPError:
+                async with session.request(
+                    request.method, request.path, headers=request.headers, json=request.json
+                ) as response:
+                    await response.read()
+                    status = response.status
+            except (aiohttp.ClientError, TimeoutError):
                 status = 0
             result.latencies_ms.append((time.perf_counter() - scheduled) * 1000)
             if status == 0 or status >= 500:
@@ -84,8 +100,8 @@ async def run_open_loop(
             delay = scheduled - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            name, operation = pick(rng)
-            tasks.append(asyncio.create_task(one(name, operation, scheduled)))
+            name, request = pick(rng)
+            tasks.append(asyncio.create_task(one(name, request, scheduled)))
         await asyncio.gather(*tasks)
         result.duration_s = time.perf_counter() - started
     return result

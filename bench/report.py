@@ -50,6 +50,8 @@ class Report:
     dataset: dict[str, Any]
     settings: dict[str, Any]
     scenarios: list[ScenarioResult]
+    #: The same scenarios without the cache, earlier in the same run (``--cache both``).
+    uncached: list[ScenarioResult] = field(default_factory=list)
 
     def by_name(self) -> dict[str, ScenarioResult]:
         return {s.name: s for s in self.scenarios}
@@ -104,12 +106,37 @@ def render_markdown(report: Report) -> str:
             f"| {s.errors} | {s.rejected} | {_num(s.sql_statements_per_request, 2)} "
             f"| {_pct(s.cache_hit_rate)} | {ref_text} | {_num(plain, 2)} |"
         )
+    if report.uncached:
+        lines += ["", *_speed_ups(report)]
     lines += ["", "## Scenarios", ""]
     for s in report.scenarios:
         lines.append(f"- **{s.name}** ({s.generator}, {s.duration_s:g} s): {s.description}")
         for key, value in s.notes.items():
             lines.append(f"  - {key}: {value}")
     return "\n".join(lines) + "\n"
+
+
+def _speed_ups(report: Report) -> list[str]:
+    """Each scenario without and with the cache, from the same run on the same dataset."""
+    lines = [
+        "## Without and with the cache (same run, same dataset)",
+        "",
+        "| scenario | req/s without | req/s with | × | p95 ms without | p95 ms with "
+        "| p99 ms without | p99 ms with | errors without | errors with | cache hits |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    cached = report.by_name()
+    for off in report.uncached:
+        on = cached.get(off.name)
+        if on is None:
+            continue
+        times = on.requests_per_s / off.requests_per_s if off.requests_per_s else None
+        lines.append(
+            f"| {off.name} | {_num(off.requests_per_s)} | {_num(on.requests_per_s)} "
+            f"| {_num(times, 2)} | {_num(off.p95_ms)} | {_num(on.p95_ms)} | {_num(off.p99_ms)} "
+            f"| {_num(on.p99_ms)} | {off.errors} | {on.errors} | {_pct(on.cache_hit_rate)} |"
+        )
+    return lines
 
 
 def write_report(report: Report, directory: Path, stem: str) -> tuple[Path, Path]:

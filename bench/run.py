@@ -43,13 +43,12 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.http.bench_routes import REDIS_KEY_PREFIX, REDIS_KEYS
 from adapters.security.tokens import JwtTokenService
-from bench.openloop import OpenLoopResult, Operation, percentile, run_open_loop
+from bench.openloop import OpenLoopResult, Request, percentile, run_open_loop
 from bench.report import PLAIN, Report, ScenarioResult, write_report
 from bench.workload import (
     API,
     Dataset,
-    Zipf,
-    feed_query,
+    Popularity,
     load_dataset,
     nearby_text_query,
     write_paths,
@@ -63,6 +62,23 @@ JWT_SECRET = "paeshift-benchmark-secret-not-for-production-use"
 PK_SELECT = "reference_pk_select"
 
 Snapshot = dict[tuple[str, tuple[tuple[str, str], ...]], float]
+#: name, description, paths file key, reference scenario.
+WrkScenario = tuple[str, str, str, str | None]
+
+WRK_SCENARIOS: list[WrkScenario] = [
+    (PLAIN, "reference: a constant JSON document, no I/O", "plain", None),
+    ("reference_redis_get", "reference: one Redis GET", "redis", PLAIN),
+    (PK_SELECT, "reference: one primary-key SELECT (same engine)", "pk", PLAIN),
+    ("job_detail", "GET /jobs/{id}, Zipf-popular public jobs", "job", PK_SELECT),
+    ("feed", "GET /jobs, Zipf-popular queries with random filters, sorts, near", "feed", PK_SELECT),
+    (
+        "nearby_text",
+        "GET /jobs?q=…&near=…&sort=nearest: nearest jobs with a text query",
+        "nearby_text",
+        PK_SELECT,
+    ),
+    ("public_profile", "GET /users/{id}, Zipf-popular users", "profile", PK_SELECT),
+]
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
@@ -74,7 +90,10 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds before each scenario")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--rate", type=float, default=100.0, help="mixed workload, requests/s")
+    parser.add_argument("--rate", type=float, default=500.0, help="mixed workload, requests/s")
+    parser.add_argument(
+        "--mixed-duration", type=float, default=60.0, help="seconds of the mixed workload"
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432", help="server")
@@ -82,8 +101,10 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/9", help="bench Redis db")
     parser.add_argument(
         "--cache",
-        action="store_true",
-        help="the cached setup: PAESHIFT_CACHE=on with Redis (PAESHIFT_REDIS_URL) and a worker",
+        choices=("off", "on", "both"),
+        default="both",
+        help="on: PAESHIFT_CACHE=on with Redis (PAESHIFT_REDIS_URL) and a worker; off: every "
+        "read from PostgreSQL; both (default): off then on, one report with the speed-ups",
     )
     parser.add_argument(
         "--server-env", action="append", default=[], metavar="NAME=VALUE", help="extra settings"
@@ -92,7 +113,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--check-ledger", action="store_true", help="run paeshift check-ledger on the seed (timed)"
     )
-    parser.add_argument("--label", default=None, help="report name suffix (baseline / cache)")
+    parser.add_argument("--label", default=None, help="report name suffix (default: cache-<mode>)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     return parser.parse_args(argv)
 
@@ -147,7 +168,7 @@ def fill_redis(url: str) -> None:
 
 # -- the server ----------------------------------------------------------------------------
 @contextmanager
-def server(args: argparse.Namespace, log_dir: Path) -> Iterator[str]:
+def server(args: argparse.Namespace, log_dir: Path, *, cache: bool) -> Iterator[str]:
     """``paeshift serve`` (and with ``--cache`` the worker) until the block ends."""
     env = {
         **os.environ,
@@ -161,8 +182,8 @@ def server(args: argparse.Namespace, log_dir: Path) -> Iterator[str]:
     env.pop("PAESHIFT_REDIS_URL", None)
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     # The baseline reads everything from PostgreSQL; --cache is the cached setup (Redis).
-    env["PAESHIFT_CACHE"] = "on" if args.cache else "off"
-    if args.cache:
+    env["PAESHIFT_CACHE"] = "on" if cache else "off"
+    if cache:
         env["PAESHIFT_REDIS_URL"] = args.redis
     for item in args.server_env:
         name, _, value = item.partition("=")
@@ -180,7 +201,7 @@ def server(args: argparse.Namespace, log_dir: Path) -> Iterator[str]:
     processes = []
     with (log_dir / "server.log").open("w") as log:
         processes.append(subprocess.Popen(serve, env=env, cwd=ROOT, stdout=log, stderr=log))
-        if args.cache:
+        if cache:
             processes.append(
                 subprocess.Popen(
                     [BIN / "paeshift", "worker"], env=env, cwd=ROOT, stdout=log, stderr=log
@@ -278,15 +299,13 @@ def run_wrk(args: argparse.Namespace, base: str, paths: Path, duration: float) -
 
 
 def wrk_scenario(
-    args: argparse.Namespace,
-    base: str,
-    name: str,
-    description: str,
-    paths: Path,
-    reference: str | None,
+    args: argparse.Namespace, base: str, scenario: WrkScenario, files: dict[str, Path]
 ) -> ScenarioResult:
+    """Warm up on a sample of its own (drawn like the measured one), then measure."""
+    name, description, key, reference = scenario
+    paths = files[key]
     if args.warmup > 0:
-        run_wrk(args, base, paths, args.warmup)
+        run_wrk(args, base, files[f"{key}.warm-up"], args.warmup)
     before = scrape(base)
     out = run_wrk(args, base, paths, args.duration)
     deltas = metric_deltas(before, scrape(base))
@@ -329,8 +348,8 @@ def _round(value: float | None, digits: int = 2) -> float | None:
 
 
 def mixed_operations(
-    data: Dataset, feed_paths: list[str], today: date
-) -> Callable[[random.Random], tuple[str, Operation]]:
+    data: Dataset, popular: Popularity, today: date
+) -> Callable[[random.Random], tuple[str, Request]]:
     """≈ 90 % reads, 10 % writes (apply, save, mark read, post job) by seeded users."""
     rng = random.Random(7)
     tokens = JwtTokenService(JWT_SECRET)
@@ -344,14 +363,12 @@ def mixed_operations(
 
     headers = {u: auth(u, Role.APPLICANT) for u in applicants}
     headers.update({c: auth(c, Role.CLIENT) for c in clients})
-    jobs = Zipf(data.public_jobs, rng)
-    open_jobs = Zipf(data.open_jobs or data.public_jobs, rng)
-    users = Zipf(data.users, rng)
+    open_jobs = popular.jobs.among(data.open_jobs or data.public_jobs, rng)
 
-    def get(path: str, user: int) -> Operation:
-        return lambda client: client.get(path, headers=headers[user])
+    def get(path: str, user: int) -> Request:
+        return Request("GET", path, headers[user])
 
-    def post_job(user: int, r: random.Random) -> Operation:
+    def post_job(user: int, r: random.Random) -> Request:
         industry_id, subcategory_id = r.choice(data.catalog)
         start = today + timedelta(days=r.randint(3, 30))
         body = {
@@ -369,24 +386,25 @@ def mixed_operations(
             "address": "12 Allen Avenue, Ikeja, Lagos",
             "location": {"latitude": 6.6018, "longitude": 3.3515},
         }
-        return lambda client: client.post(f"{API}/jobs", json=body, headers=headers[user])
+        return Request("POST", f"{API}/jobs", headers[user], body)
 
-    def mark_read(r: random.Random) -> tuple[str, Operation]:
+    def mark_read(r: random.Random) -> tuple[str, Request]:
         candidates = [u for u in with_unread if data.unread.get(u)]
         if not candidates:
             return "notifications", get(f"{API}/me/notifications", r.choice(applicants))
         user = r.choice(candidates)
         notification_id = data.unread[user].pop()
-        path = f"{API}/me/notifications/{notification_id}/read"
-        return "mark_read", lambda client: client.post(path, headers=headers[user])
+        return "mark_read", Request(
+            "POST", f"{API}/me/notifications/{notification_id}/read", headers[user]
+        )
 
-    def pick(r: random.Random) -> tuple[str, Operation]:
+    def pick(r: random.Random) -> tuple[str, Request]:
         roll = r.random() * 100
         user = r.choice(applicants)
         if roll < 30:
-            return "job_detail", get(f"{API}/jobs/{jobs.one()}", user)
+            return "job_detail", get(f"{API}/jobs/{popular.jobs.one()}", user)
         if roll < 55:
-            return "feed", get(r.choice(feed_paths), user)
+            return "feed", get(popular.feed.one(), user)
         if roll < 65:
             return "my_applications", get(f"{API}/me/applications", user)
         if roll < 75:
@@ -394,13 +412,13 @@ def mixed_operations(
         if roll < 80:
             return "unread_count", get(f"{API}/me/notifications/unread-count", user)
         if roll < 90:
-            return "profile", get(f"{API}/users/{users.one()}", user)
+            return "profile", get(f"{API}/users/{popular.users.one()}", user)
         if roll < 94:
             path = f"{API}/jobs/{open_jobs.one()}/applications"
-            return "apply", lambda client: client.post(path, headers=headers[user])
+            return "apply", Request("POST", path, headers[user])
         if roll < 97:
-            path = f"{API}/me/saved-jobs/{jobs.one()}"
-            return "save", lambda client: client.put(path, headers=headers[user])
+            path = f"{API}/me/saved-jobs/{popular.jobs.one()}"
+            return "save", Request("PUT", path, headers[user])
         if roll < 99:
             return mark_read(r)
         return "post_job", post_job(r.choice(clients), r)
@@ -409,12 +427,14 @@ def mixed_operations(
 
 
 def mixed_scenario(
-    args: argparse.Namespace, base: str, data: Dataset, feed_paths: list[str], today: date
+    args: argparse.Namespace, base: str, data: Dataset, popular: Popularity, today: date
 ) -> ScenarioResult:
-    pick = mixed_operations(data, feed_paths, today)
+    pick = mixed_operations(data, popular, today)
     before = scrape(base)
     outcome: OpenLoopResult = asyncio.run(
-        run_open_loop(base, rate=args.rate, duration_s=args.duration, pick=pick, seed=args.seed)
+        run_open_loop(
+            base, rate=args.rate, duration_s=args.mixed_duration, pick=pick, seed=args.seed
+        )
     )
     deltas = metric_deltas(before, scrape(base))
     lat = outcome.latencies_ms
@@ -498,10 +518,54 @@ def machine_facts(args: argparse.Namespace) -> dict[str, str]:
 
 
 # -- main ----------------------------------------------------------------------------------
+def path_files(
+    args: argparse.Namespace, data: Dataset, popular: Popularity, run_dir: Path
+) -> dict[str, Path]:
+    """One paths file per wrk scenario, and one drawn the same way for its warm-up (so the
+    measured requests are not a replay of the warm-up's)."""
+    rng = random.Random(args.seed + 1)
+    samples = 200_000
+
+    def draw(suffix: str) -> dict[str, Path]:
+        jobs, users = popular.jobs.draw(samples), popular.users.draw(samples)
+        paths = {
+            "plain": ["/bench/plain"],
+            "redis": [f"/bench/redis-get/{i}" for i in jobs],
+            "pk": [f"/bench/pk-select/{i}" for i in jobs],
+            "job": [f"{API}/jobs/{i}" for i in jobs],
+            "feed": popular.feed.draw(samples),
+            "nearby_text": [nearby_text_query(rng) for _ in range(20_000)],
+            "profile": [f"{API}/users/{i}" for i in users],
+        }
+        return {
+            f"{key}{suffix}": write_paths(run_dir / f"{key}{suffix}.txt", lines)
+            for key, lines in paths.items()
+        }
+
+    return {**draw(""), **draw(".warm-up")}
+
+
+def run_scenarios(
+    args: argparse.Namespace,
+    run_dir: Path,
+    files: dict[str, Path],
+    data: Dataset,
+    popular: Popularity,
+    *,
+    cache: bool,
+) -> list[ScenarioResult]:
+    print(f"-- cache {'on' if cache else 'off'}", flush=True)
+    with server(args, run_dir, cache=cache) as base:
+        scenarios = [wrk_scenario(args, base, scenario, files) for scenario in WRK_SCENARIOS]
+        today = datetime.now(UTC).date()
+        scenarios.append(mixed_scenario(args, base, data, popular, today))
+    return scenarios
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _args(argv)
     command = "python -m bench.run " + shlex.join(sys.argv[1:] if argv is None else argv)
-    label = args.label or ("cache" if args.cache else "baseline")
+    label = args.label or f"cache-{args.cache}"
     run_dir = ROOT / "var" / "bench"
     seed_figures: dict[str, object] = {}
     load_before = _load()
@@ -509,42 +573,22 @@ def main(argv: list[str] | None = None) -> int:
         seed_figures = prepare_database(args)
     fill_redis(args.redis)
     data = load_dataset(_psql_url(args, args.database))
-    rng = random.Random(args.seed)
-    today = datetime.now(UTC).date()
-    samples = 200_000
-    jobs = Zipf(data.public_jobs, rng).draw(samples)
-    users = Zipf(data.users, rng).draw(samples)
-    feed_paths = [feed_query(rng, today) for _ in range(20_000)]
-    files = {
-        "plain": write_paths(run_dir / "plain.txt", ["/bench/plain"]),
-        "redis": write_paths(run_dir / "redis.txt", [f"/bench/redis-get/{i}" for i in jobs]),
-        "pk": write_paths(run_dir / "pk.txt", [f"/bench/pk-select/{i}" for i in jobs]),
-        "job": write_paths(run_dir / "job.txt", [f"{API}/jobs/{i}" for i in jobs]),
-        "feed": write_paths(run_dir / "feed.txt", feed_paths),
-        "nearby_text": write_paths(
-            run_dir / "nearby_text.txt", [nearby_text_query(rng) for _ in range(20_000)]
-        ),
-        "profile": write_paths(run_dir / "profile.txt", [f"{API}/users/{i}" for i in users]),
+    popular = Popularity.of(
+        data, random.Random(args.seed), datetime.now(UTC).date(), feed_pool=20_000
+    )
+    files = path_files(args, data, popular, run_dir)
+    uncached: list[ScenarioResult] = []
+    if args.cache in ("off", "both"):
+        uncached = run_scenarios(args, run_dir, files, data, popular, cache=False)
+    scenarios = uncached
+    if args.cache in ("on", "both"):
+        scenarios = run_scenarios(args, run_dir, files, data, popular, cache=True)
+    modes = {
+        "off": "off (PAESHIFT_CACHE=off, no PAESHIFT_REDIS_URL)",
+        "on": "on (PAESHIFT_CACHE=on, PAESHIFT_REDIS_URL, paeshift worker)",
+        "both": "off, then on (PAESHIFT_CACHE=on, PAESHIFT_REDIS_URL, paeshift worker); "
+        "Results are with the cache",
     }
-    scenarios = []
-    with server(args, run_dir) as base:
-        plan = [
-            (PLAIN, "reference: a constant JSON document, no I/O", "plain", None),
-            ("reference_redis_get", "reference: one Redis GET", "redis", PLAIN),
-            (PK_SELECT, "reference: one primary-key SELECT (same engine)", "pk", PLAIN),
-            ("job_detail", "GET /jobs/{id}, Zipf-popular public jobs", "job", PK_SELECT),
-            ("feed", "GET /jobs with random filters, sorts and near", "feed", PK_SELECT),
-            (
-                "nearby_text",
-                "GET /jobs?q=…&near=…&sort=nearest: nearest jobs with a text query",
-                "nearby_text",
-                PK_SELECT,
-            ),
-            ("public_profile", "GET /users/{id}, Zipf-popular users", "profile", PK_SELECT),
-        ]
-        for name, description, key, reference in plan:
-            scenarios.append(wrk_scenario(args, base, name, description, files[key], reference))
-        scenarios.append(mixed_scenario(args, base, data, feed_paths, today))
     report = Report(
         title=f"Paeshift benchmark: {label}",
         date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -556,16 +600,16 @@ def main(argv: list[str] | None = None) -> int:
         dataset={**data.counts, **seed_figures, "seed": args.seed},
         settings={
             "server": f"paeshift serve --workers {args.workers} (uvicorn), 127.0.0.1",
-            "cache": "on (PAESHIFT_CACHE=on, PAESHIFT_REDIS_URL, paeshift worker)"
-            if args.cache
-            else "off (PAESHIFT_CACHE=off, no PAESHIFT_REDIS_URL)",
+            "cache": modes[args.cache],
             "log level": "WARNING",
             "wrk": f"{args.threads} threads, {args.connections} connections, "
-            f"{args.duration:g} s per scenario after {args.warmup:g} s warm-up",
-            "mixed workload": f"{args.rate:g} requests/s (open loop), {args.duration:g} s",
+            f"{args.duration:g} s per scenario after {args.warmup:g} s warm-up on its own sample",
+            "mixed workload": f"{args.rate:g} requests/s (open loop, aiohttp), "
+            f"{args.mixed_duration:g} s",
             "extra server settings": ", ".join(args.server_env) or "none",
         },
         scenarios=scenarios,
+        uncached=uncached if args.cache == "both" else [],
     )
     md, js = write_report(report, args.out, f"{date.today().isoformat()}-{label}")
     print(f"report: {md} and {js}")

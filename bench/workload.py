@@ -1,7 +1,11 @@
 """What the scenarios request: ids and paths drawn from the seeded database, reproducibly.
 
 Popular ids follow a Zipf law (rank ``r`` drawn with weight ``1 / r**s``) over a shuffled list,
-so a few jobs and profiles are hot and most are cold, as on a real marketplace.
+so a few jobs and profiles are hot and most are cold, as on a real marketplace. Feed queries
+too: a pool of queries with random filters, of which a few (rank 1 is whatever the generator
+drew first) are asked far more often than the rest. Popularity is a property of the data, not
+of a scenario: every scenario of a run draws from the same :class:`Popularity`, so the jobs
+the logged-in users of the mixed workload look at are the ones anonymous visitors look at.
 """
 
 from __future__ import annotations
@@ -11,11 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
+from typing import Generic, TypeVar
 from urllib.parse import urlencode
 
 import psycopg
 
 ZIPF_S = 1.1
+T = TypeVar("T")
 API = "/api/v1"
 
 #: Feed filters drawn at random (each present with its probability).
@@ -76,24 +82,50 @@ def load_dataset(conninfo: str) -> Dataset:
         )
 
 
-class Zipf:
-    """Draws items of ``population`` with Zipf popularity (the order is shuffled first)."""
+class Zipf(Generic[T]):
+    """Draws items of ``population`` with Zipf popularity (shuffled first unless ``ranked``)."""
 
-    def __init__(self, population: list[int], rng: random.Random, s: float = ZIPF_S) -> None:
+    def __init__(
+        self, population: list[T], rng: random.Random, s: float = ZIPF_S, *, ranked: bool = False
+    ) -> None:
         if not population:
             raise ValueError("an empty population")
         self._items = list(population)
-        rng.shuffle(self._items)
+        if not ranked:
+            rng.shuffle(self._items)
         self._cumulative = list(
             accumulate(1.0 / (rank**s) for rank in range(1, len(population) + 1))
         )
         self._rng = rng
+        self._s = s
 
-    def draw(self, k: int) -> list[int]:
+    def draw(self, k: int) -> list[T]:
         return self._rng.choices(self._items, cum_weights=self._cumulative, k=k)
 
-    def one(self) -> int:
+    def one(self) -> T:
         return self.draw(1)[0]
+
+    def among(self, members: list[T], rng: random.Random) -> Zipf[T]:
+        """The same popularity order restricted to ``members``, drawn with ``rng``."""
+        keep = set(members)
+        return Zipf([i for i in self._items if i in keep], rng, self._s, ranked=True)
+
+
+@dataclass
+class Popularity:
+    """What is popular in this dataset, shared by every scenario of a run."""
+
+    jobs: Zipf[int]
+    users: Zipf[int]
+    feed: Zipf[str]
+
+    @classmethod
+    def of(cls, data: Dataset, rng: random.Random, today: date, feed_pool: int) -> Popularity:
+        return cls(
+            jobs=Zipf(data.public_jobs, rng),
+            users=Zipf(data.users, rng),
+            feed=Zipf([feed_query(rng, today) for _ in range(feed_pool)], rng),
+        )
 
 
 def feed_query(rng: random.Random, today: date) -> str:

@@ -43,13 +43,16 @@ async def test_miss_then_hit_with_metrics(redis_sandbox: RedisSandbox) -> None:
 
 
 async def test_keys_follow_the_documented_layout(redis_sandbox: RedisSandbox) -> None:
-    cache = RedisCache(redis_sandbox.guard(), prefix=redis_sandbox.prefix)
+    guard = redis_sandbox.guard()
+    cache = RedisCache(guard, prefix=redis_sandbox.prefix)
     await cache.get_or_load("jobs", "42", CountingLoader(), 60)
     keys = sorted(k.decode() for k in await redis_sandbox.keys())
     p = redis_sandbox.prefix
-    assert re.fullmatch(rf"{p}:jobs:g[0-9]{{16}}\.0:42", keys[0])  # generation: server µs
-    assert keys[1] == f"{p}:{{jobs}}:gen"
-    assert len(keys) == 2  # the lock was released
+    assert keys == [f"{p}:{{jobs}}:gen", f"{p}:{{jobs}}:v:42"]  # the lock was released
+    generation = await guard.client.get(keys[0])
+    assert isinstance(generation, bytes)
+    assert re.fullmatch(rb"[0-9]{16}", generation)  # server time in µs
+    assert await guard.client.get(keys[1]) == generation + b".0|v1"
 
 
 async def test_processes_share_values_and_invalidations(redis_sandbox: RedisSandbox) -> None:
@@ -79,7 +82,7 @@ async def test_values_expire_after_their_jittered_ttl(redis_sandbox: RedisSandbo
     guard = redis_sandbox.guard()
     cache, load = RedisCache(guard, prefix=redis_sandbox.prefix), CountingLoader()
     await cache.get_or_load("feed", "page-1", load, 1)
-    (value_key,) = [k for k in await redis_sandbox.keys() if b":feed:g" in k]
+    (value_key,) = [k for k in await redis_sandbox.keys() if b":v:" in k]
     assert 0 < await guard.client.pttl(value_key) <= 1100
     await asyncio.sleep(1.15)
     assert await cache.get_or_load("feed", "page-1", load, 1) == b"v2"
@@ -163,3 +166,27 @@ async def test_rejects_namespaces_unfit_for_keys(offline_sandbox: RedisSandbox) 
     cache = RedisCache(offline_sandbox.guard(CLOSED_PORT_URL), prefix=offline_sandbox.prefix)
     with pytest.raises(ValueError, match="namespace"):
         await cache.get_or_load("Jobs:{x}", "1", CountingLoader(), 60)
+
+
+async def test_a_fill_loaded_before_an_invalidation_is_never_served(
+    redis_sandbox: RedisSandbox,
+) -> None:
+    """A slow reader stores what it loaded before a write committed; readers ignore it."""
+    reader = RedisCache(redis_sandbox.guard(), prefix=redis_sandbox.prefix)
+    writer = RedisCache(redis_sandbox.guard(), prefix=redis_sandbox.prefix)
+    loaded, go_on = asyncio.Event(), asyncio.Event()
+
+    async def stale_load() -> bytes:
+        loaded.set()
+        await go_on.wait()
+        return b"before the write"
+
+    slow = asyncio.create_task(reader.get_or_load("jobs", "3", stale_load, 60))
+    await loaded.wait()
+    await writer.invalidate("jobs", "3")  # the write commits while the old state is in flight
+    go_on.set()
+    assert await slow == b"before the write"  # its own caller read before the write
+    fresh = CountingLoader()
+    assert await writer.get_or_load("jobs", "3", fresh, 60) == b"v1"
+    assert await reader.get_or_load("jobs", "3", fresh, 60) == b"v1"
+    assert fresh.calls == 1

@@ -56,3 +56,15 @@ def test_the_report_is_written_as_markdown_and_json(tmp_path: Path) -> None:
     loaded = json.loads(js.read_text(encoding="utf-8"))
     assert [s["name"] for s in loaded["scenarios"]] == [PLAIN, "reference_pk_select", "job_detail"]
     assert loaded["machine"] == {"cores": "2"}
+
+
+def test_a_run_with_and_without_cache_shows_the_speed_up_per_scenario() -> None:
+    cached = [_scenario(PLAIN, 8000.0), _scenario("job_detail", 1200.0, PLAIN)]
+    report = Report(
+        **{**REPORT.__dict__, "scenarios": cached, "uncached": REPORT.scenarios},
+    )
+    text = render_markdown(report)
+    assert "## Without and with the cache (same run, same dataset)" in text
+    assert "| job_detail | 400.0 | 1,200.0 | 3.00 |" in text
+    assert "| reference_pk_select |" not in text.split("## Without")[1].split("## Scenarios")[0]
+    assert "## Without" not in render_markdown(REPORT)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.memory.cache import MemoryCache
 from entrypoints.bootstrap import UseCases
 from paeshift_core.application.context import Deps
 from paeshift_core.application.feed import FeedRequest
 from paeshift_core.application.profiles import ProfileChanges
+from paeshift_core.application.read_models import MY_APPLICATIONS
 from paeshift_core.domain.errors import InvalidInput
 from paeshift_core.domain.feed import FeedCriteria, FeedSort
 from paeshift_core.domain.geo import GeoPoint
@@ -82,3 +84,31 @@ async def test_nearest_needs_a_point(use_cases: UseCases) -> None:
     with pytest.raises(InvalidInput) as raised:
         await use_cases.feed.feed(None, FeedCriteria(), FeedRequest(sort=FeedSort.NEAREST))
     assert raised.value.field == "near"
+
+
+async def test_a_viewers_own_applications_follow_every_change_through_the_cache(
+    market: Market, accounts: Accounts, use_cases: UseCases, deps: Deps
+) -> None:
+    """``my_applications`` is a cached per-viewer read model: each application event of the
+    viewer (apply, accept, the shift starting, ...) shows in the next read."""
+    assert isinstance(deps.cache, MemoryCache)
+    client, worker = await accounts.client(), await accounts.applicant()
+    job, other = await market.funded_job(client), await market.funded_job(client)
+    feed = use_cases.feed
+
+    async def status() -> str | None:
+        ref = (await feed.my_applications(worker.principal, [job.id, other.id])).get(job.id)
+        return None if ref is None else ref.status.value
+
+    assert await status() is None
+    application = await use_cases.applications.apply(worker.principal, job.id)
+    assert await status() == "applied"
+    misses = deps.cache.misses[MY_APPLICATIONS]
+    assert await status() == "applied"
+    assert deps.cache.misses[MY_APPLICATIONS] == misses  # a hit: no statement
+    await use_cases.applications.accept(client.principal, application.id)
+    assert await status() == "accepted"
+    await use_cases.jobs.start_shift(client.principal, job.id)
+    assert await status() == "ongoing"
+    assert await feed.my_applications(worker.principal, [other.id]) == {}
+    assert await feed.my_applications(client.principal, [job.id]) == {}

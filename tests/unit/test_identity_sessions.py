@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from adapters.memory.clock import FakeClock
@@ -9,6 +11,7 @@ from adapters.memory.email import MemoryEmailSender
 from adapters.memory.store import MemoryStore
 from entrypoints.bootstrap import UseCases
 from paeshift_core.application.context import Deps
+from paeshift_core.application.read_models import PRINCIPAL_TTL_S
 from paeshift_core.domain.codes import CodePurpose
 from paeshift_core.domain.errors import InvalidInput, RateLimited, Unauthenticated
 from paeshift_core.domain.tokens import ACCESS_TTL, REFRESH_TTL, RefreshToken, digest_token
@@ -208,22 +211,35 @@ async def test_resend_for_password_reset_sends_a_new_reset_code(
     await use_cases.identity.confirm_password_reset(account.email, code, NEW_PASSWORD)
 
 
-async def test_authenticate_rejects_expired_forged_and_deactivated(
-    use_cases: UseCases, accounts: Accounts, deps: Deps, clock: FakeClock
+async def test_authenticate_rejects_expired_and_forged_tokens(
+    use_cases: UseCases, accounts: Accounts, clock: FakeClock
 ) -> None:
     account = await accounts.client()
     with pytest.raises(Unauthenticated) as forged:
         await use_cases.identity.authenticate(account.tokens.access_token + "x")
     assert forged.value.code == "invalid_token"
-    await _set_user(deps, account.user_id, active=False)
-    with pytest.raises(Unauthenticated) as inactive:
-        await use_cases.identity.authenticate(account.tokens.access_token)
-    assert inactive.value.code == "account_inactive"
-    await _set_user(deps, account.user_id, active=True)
     clock.advance(ACCESS_TTL)
     with pytest.raises(Unauthenticated) as expired:
         await use_cases.identity.authenticate(account.tokens.access_token)
     assert expired.value.code == "token_expired"
+
+
+async def test_a_deactivation_made_outside_the_use_cases_holds_within_the_principal_ttl(
+    use_cases: UseCases, accounts: Accounts, deps: Deps, clock: FakeClock
+) -> None:
+    """The cached principal (read_models.PRINCIPALS) is the price of not reading the user on
+    every request: an account switched off in SQL is refused after PRINCIPAL_TTL_S at most."""
+    account = await accounts.client()
+    token = account.tokens.access_token
+    assert (await use_cases.identity.authenticate(token)).user_id == account.user_id
+    await _set_user(deps, account.user_id, active=False)
+    assert (await use_cases.identity.authenticate(token)).user_id == account.user_id
+    clock.advance(timedelta(seconds=PRINCIPAL_TTL_S))
+    with pytest.raises(Unauthenticated) as inactive:
+        await use_cases.identity.authenticate(token)
+    assert inactive.value.code == "account_inactive"
+    with pytest.raises(Unauthenticated):  # a refusal is not cached: it is checked every time
+        await use_cases.identity.authenticate(token)
 
 
 async def test_authenticate_rejects_a_token_of_a_missing_user(

@@ -94,9 +94,12 @@ async def test_switch_role_between_client_and_applicant(
     use_cases: UseCases, accounts: Accounts, store: MemoryStore
 ) -> None:
     account = await accounts.client()
+    before = await use_cases.identity.authenticate(account.tokens.access_token)  # now cached
+    assert before.role is Role.CLIENT
     user = await use_cases.profiles.switch_role(account.principal, "applicant")
     assert user.role is Role.APPLICANT
-    # authenticate reads the stored role, so the existing access token follows the switch
+    # authenticate reads the stored role (the switch invalidated the cached principal), so
+    # the existing access token follows the switch at once
     principal = await use_cases.identity.authenticate(account.tokens.access_token)
     assert principal.role is Role.APPLICANT
     again = await use_cases.profiles.switch_role(principal, Role.APPLICANT)  # no-op

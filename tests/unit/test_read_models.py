@@ -15,6 +15,8 @@ from paeshift_core.application.read_models import (
     CATALOG,
     FEED,
     JOBS,
+    MY_APPLICATIONS,
+    PRINCIPALS,
     PROFILES,
     Stale,
     UncachedReads,
@@ -27,6 +29,7 @@ from paeshift_core.domain.events import DomainEvent
 from paeshift_core.domain.marketplace_events import (
     ApplicationAccepted,
     ApplicationEvent,
+    ApplicationStarted,
     ApplicationSubmitted,
     ApplicationWithdrawn,
     JobCanceled,
@@ -41,7 +44,7 @@ from paeshift_core.domain.marketplace_events import (
 )
 from paeshift_core.domain.money import Money
 from paeshift_core.domain.reviews import ReviewReceived
-from paeshift_core.domain.users import PasswordChanged, ProfileUpdated, RoleSwitched
+from paeshift_core.domain.users import PasswordChanged, ProfileUpdated, RoleSwitched, UserVerified
 from tests.unit.accounts import Accounts
 from tests.unit.marketplace import Market
 
@@ -58,19 +61,21 @@ def _app(kind: type[A], **values: Any) -> A:
     return kind(occurred_at=AT, application_id=9, job_id=7, applicant_id=5, **values)
 
 
+MINE = (MY_APPLICATIONS, "5")  # the applicant's own applications
 TABLE: list[tuple[DomainEvent, set[Stale]]] = [
     (_job(JobEdited, total_due=Money(100)), {(JOBS, "7")}),
     (_job(JobFunded, total_due=Money(100)), {(JOBS, "7"), (FEED, None)}),
     (_job(JobCanceled, canceled_by=3, was_funded=True), {(JOBS, "7"), (FEED, None)}),
     (_job(ShiftStarted), {(JOBS, "7"), (FEED, None)}),
     (_job(ShiftEnded), {(JOBS, "7")}),
-    (_app(ApplicationSubmitted, reapplied=False), {(JOBS, "7")}),
-    (_app(WorkerCheckedIn, flagged=False), {(JOBS, "7")}),
-    (_app(ApplicationAccepted), {(JOBS, "7"), (FEED, None)}),
-    (_app(ApplicationWithdrawn, late=False), {(JOBS, "7")}),
-    (_app(ApplicationWithdrawn, late=True), {(JOBS, "7"), (FEED, None), (PROFILES, "5")}),
-    (_app(WorkerMarkedNoShow), {(JOBS, "7"), (PROFILES, "5")}),
-    (_app(ShiftWorked), {(JOBS, "7"), (PROFILES, "5")}),
+    (_app(ApplicationSubmitted, reapplied=False), {(JOBS, "7"), MINE}),
+    (_app(WorkerCheckedIn, flagged=False), {(JOBS, "7"), MINE}),
+    (_app(ApplicationStarted), {(JOBS, "7"), MINE}),
+    (_app(ApplicationAccepted), {(JOBS, "7"), MINE, (FEED, None)}),
+    (_app(ApplicationWithdrawn, late=False), {(JOBS, "7"), MINE}),
+    (_app(ApplicationWithdrawn, late=True), {(JOBS, "7"), MINE, (FEED, None), (PROFILES, "5")}),
+    (_app(WorkerMarkedNoShow), {(JOBS, "7"), MINE, (PROFILES, "5")}),
+    (_app(ShiftWorked), {(JOBS, "7"), MINE, (PROFILES, "5")}),
     (
         ReviewReceived(
             occurred_at=AT, review_id=1, job_id=7, reviewer_id=3, reviewee_id=5, rating=5
@@ -78,7 +83,8 @@ TABLE: list[tuple[DomainEvent, set[Stale]]] = [
         {(PROFILES, "5"), (FEED, None)},
     ),
     (ProfileUpdated(occurred_at=AT, user_id=5), {(PROFILES, "5")}),
-    (RoleSwitched(occurred_at=AT, user_id=5, role="client"), {(PROFILES, "5")}),
+    (RoleSwitched(occurred_at=AT, user_id=5, role="client"), {(PROFILES, "5"), (PRINCIPALS, "5")}),
+    (UserVerified(occurred_at=AT, user_id=5), {(PRINCIPALS, "5")}),
     (CatalogChanged(occurred_at=AT, industry_id=2), {(CATALOG, None)}),
     (PasswordChanged(occurred_at=AT, user_id=5), set()),
 ]

@@ -7,7 +7,7 @@ import random
 import pytest
 from redis.crc import key_slot
 
-from adapters.redis.cache import CacheKeys, check_name, jittered_ttl_ms
+from adapters.redis.cache import CacheKeys, check_name, jittered_ttl_ms, stamp, stamped_payload
 from adapters.redis.rate_limit import rate_limit_key
 from paeshift_core.application.identity import LOGIN_PER_EMAIL
 from paeshift_core.domain.errors import InvalidInput
@@ -18,29 +18,47 @@ def test_cache_key_layout() -> None:
     keys = CacheKeys("psh")
     assert keys.namespace_generation("jobs") == "psh:{jobs}:gen"
     assert keys.key_generation("jobs", "42") == "psh:{jobs}:kgen:42"
-    assert keys.value(("jobs", "42", 17, 3)) == "psh:jobs:g17.3:42"
-    assert keys.lock(("jobs", "42", 17, 3)) == "psh:jobs:lock:g17.3:42"
+    assert keys.value("jobs", "42") == "psh:{jobs}:v:42"
+    assert keys.lock(("jobs", "42", 17, 3)) == "psh:{jobs}:lock:g17.3:42"
 
 
-def test_generations_read_together_share_a_cluster_slot() -> None:
+def test_keys_read_by_one_mget_share_a_cluster_slot() -> None:
     keys = CacheKeys("psh")
     for key in ("42", "page:2", "x{y}z"):
-        assert key_slot(keys.key_generation("feed", key).encode()) == key_slot(
-            keys.namespace_generation("feed").encode()
+        read_together = (
+            keys.namespace_generation("feed"),
+            keys.key_generation("feed", key),
+            keys.value("feed", key),
         )
+        assert len({key_slot(k.encode()) for k in read_together}) == 1
 
 
-def test_values_of_one_namespace_spread_over_the_cluster() -> None:
-    keys = CacheKeys("psh")
-    slots = {key_slot(keys.value(("jobs", str(n), 1, 0)).encode()) for n in range(100)}
-    assert len(slots) > 50
-
-
-def test_value_and_lock_keys_never_collide() -> None:
+def test_value_lock_and_generation_keys_never_collide() -> None:
     keys = CacheKeys("psh")
     slot = ("jobs", "1", 0, 0)
     tricky = ("jobs", "lock:g0.0:1", 0, 0)
-    assert len({keys.value(slot), keys.lock(slot), keys.value(tricky), keys.lock(tricky)}) == 4
+    made = {
+        keys.value("jobs", "1"),
+        keys.lock(slot),
+        keys.key_generation("jobs", "1"),
+        keys.value("jobs", tricky[1]),
+        keys.lock(tricky),
+        keys.key_generation("jobs", tricky[1]),
+    }
+    assert len(made) == 6
+
+
+def test_a_value_counts_only_under_the_generations_it_was_loaded_under() -> None:
+    slot = ("jobs", "1", 17, 3)
+    assert stamp(slot) == b"17.3|"
+    assert stamped_payload(b"17.3|{}", slot) == b"{}"
+    assert stamped_payload(b"17.3|", slot) == b""
+    assert stamped_payload(b"17.2|{}", slot) is None  # loaded before the key's invalidation
+    assert stamped_payload(b"17.31|{}", slot) is None
+    assert stamped_payload(b"1|7.3|{}", slot) is None
+    assert stamped_payload(None, slot) is None
+    with pytest.raises(TypeError, match="decode_responses"):
+        stamped_payload("17.3|{}", slot)
 
 
 @pytest.mark.parametrize("name", ["", "Jobs", "a:b", "{jobs}", "a*", "x" * 65, "ä"])

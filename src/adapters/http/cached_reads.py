@@ -39,10 +39,15 @@ from paeshift_core.ports.feed import ApplicationRef
 
 T = TypeVar("T")
 
-JOB_TTL_S = 60
-FEED_TTL_S = 30
-PROFILE_TTL_S = 120
-CATALOG_TTL_S = 300
+#: Every change made through the use cases invalidates at commit, so the TTLs only bound how
+#: long a change made around them (SQL by hand, a lost invalidation) can go unseen. None of
+#: these read models changes with the clock alone (the feed filters by status, and status
+#: changes are events), so they are minutes, not seconds: a short TTL only turns hits into
+#: misses (bench/results/).
+JOB_TTL_S = 600
+FEED_TTL_S = 300
+PROFILE_TTL_S = 600
+CATALOG_TTL_S = 3600
 
 _ENCODER = msgspec.json.Encoder()
 

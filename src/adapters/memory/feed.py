@@ -87,11 +87,13 @@ class MemoryFeedQuery:
         raise ValueError(f"the feed query does not sort by {sort.value}")
 
     async def applications_of(
-        self, applicant_id: int, job_ids: Sequence[int]
+        self, applicant_id: int, job_ids: Sequence[int] | None
     ) -> dict[int, ApplicationRef]:
-        wanted = set(job_ids)
+        wanted = None if job_ids is None else set(job_ids)
         return {
             a.job_id: ApplicationRef(a.id, a.status)
             for a in self._uow.scan("applications")
-            if isinstance(a, Application) and a.applicant_id == applicant_id and a.job_id in wanted
+            if isinstance(a, Application)
+            and a.applicant_id == applicant_id
+            and (wanted is None or a.job_id in wanted)
         }

@@ -1,26 +1,33 @@
 """Cache-aside on Redis with generation invalidation (ARCHITECTURE.md Caching).
 
-Key design (``prefix`` is ``psh`` in production; namespaces are code constants):
+Key design (``prefix`` is ``psh`` in production; namespaces are code constants). Every key of
+a namespace carries the ``{ns}`` hash tag, so one MGET may read several of them on Redis
+Cluster:
 
-- ``psh:{ns}:gen`` the namespace generation, and ``psh:{ns}:kgen:<key>`` the generation of one
-  key. Both are read by one MGET, so they carry the ``{ns}`` hash tag and share a Redis
-  Cluster slot.
-- ``psh:ns:g<namespace gen>.<key gen>:<key>`` the cached bytes. Values are read and written
-  one key at a time, so they carry no hash tag and spread over the cluster instead of piling
-  a whole namespace (every job detail) onto one shard.
-- ``psh:ns:lock:g<gens>:<key>`` a short lock (SET NX PX) held by the process loading a value.
+- ``psh:{ns}:gen`` the namespace generation, ``psh:{ns}:kgen:<key>`` the generation of one key;
+- ``psh:{ns}:v:<key>`` the cached bytes, stamped ``<namespace gen>.<key gen>|`` with the
+  generations they were loaded under;
+- ``psh:{ns}:lock:g<namespace gen>.<key gen>:<key>`` a short lock (SET NX PX) held by the
+  process loading a value.
 
-``invalidate`` only bumps a generation, so readers build new keys and stale values age out by
-TTL: no KEYS/SCAN. A generation is bumped to ``max(current + 1, server time in µs)`` and a
-missing namespace generation is created the same way, so a lost counter (eviction, restart
-without persistence) never brings back an older generation's values. Key generations expire
-after twice the longest value TTL, when every value written under the older generation has
-expired too.
+A read is one round trip: ``MGET gen kgen value``; the value is a hit only if its stamp equals
+the current generations. Trade-off: a namespace (every job detail) lives on one Cluster shard;
+spreading values over shards would cost a second round trip per read, the price the first
+version of this adapter paid (bench/results/2026-11-28-cached.md). A fill that loaded before a
+concurrent invalidation stores an old stamp, which the next read ignores: a stale value is
+never served, at worst loaded once more.
+
+``invalidate`` only bumps a generation: no KEYS/SCAN, and values of older generations are
+never served again (overwritten by the next fill, or gone with their TTL). A generation is
+bumped to ``max(current + 1, server time in µs)`` and a missing namespace generation is created
+the same way, so a lost counter (eviction, restart without persistence) never brings back an
+older generation's values. Key generations expire after twice the longest value TTL, when every
+value written under the older generation has expired too.
 
 Stampedes: concurrent misses of one key in one process share a single load (single flight);
 across processes the first takes the Redis lock and loads, the others poll the value briefly,
-then load themselves. Value TTLs get ±10 % jitter so keys filled together do not expire
-together.
+then load themselves. A hit takes no part in this: it costs the one MGET and nothing else.
+Value TTLs get ±10 % jitter so keys filled together do not expire together.
 
 Redis trouble never fails a read: every Redis call goes through ``RedisGuard`` (short timeout,
 circuit breaker), and after the first failed call a read stops using Redis and loads from the
@@ -98,13 +105,27 @@ class CacheKeys:
     def key_generation(self, namespace: str, key: str) -> str:
         return f"{self.prefix}:{{{namespace}}}:kgen:{key}"
 
-    def value(self, slot: _Slot) -> str:
-        namespace, key, ns_gen, key_gen = slot
-        return f"{self.prefix}:{namespace}:g{ns_gen}.{key_gen}:{key}"
+    def value(self, namespace: str, key: str) -> str:
+        return f"{self.prefix}:{{{namespace}}}:v:{key}"
 
     def lock(self, slot: _Slot) -> str:
         namespace, key, ns_gen, key_gen = slot
-        return f"{self.prefix}:{namespace}:lock:g{ns_gen}.{key_gen}:{key}"
+        return f"{self.prefix}:{{{namespace}}}:lock:g{ns_gen}.{key_gen}:{key}"
+
+
+def stamp(slot: _Slot) -> bytes:
+    """The prefix of a value stored under ``slot``'s generations."""
+    return f"{slot[2]}.{slot[3]}|".encode()
+
+
+def stamped_payload(stored: bytes | str | None, slot: _Slot) -> bytes | None:
+    """The cached bytes if ``stored`` was loaded under ``slot``'s generations, else None."""
+    if stored is None:
+        return None
+    if isinstance(stored, str):
+        raise TypeError("the cache needs a Redis client without decode_responses")
+    expected = stamp(slot)
+    return stored[len(expected) :] if stored.startswith(expected) else None
 
 
 def jittered_ttl_ms(ttl_s: float, rng: random.Random) -> int:
@@ -140,19 +161,21 @@ class RedisCache:
 
     async def get_or_load(self, namespace: str, key: str, load: _Loader, ttl_s: int) -> bytes:
         check_name("namespace", namespace)
-        slot: _Slot | None = None
+        read: tuple[_Slot, bytes | None] | None = None
         if await self._flush_pending():
             try:
-                slot = await self._current_slot(namespace, key)
+                read = await self._read(namespace, key)
             except RedisUnavailable:
-                slot = None
-        if slot is None:
+                read = None
+        if read is None:
             flight: tuple[object, ...] = ("bypass", namespace, key, self._local_epoch)
             value, result = await self._single_flight(flight, lambda: self._bypass(load))
+        elif read[1] is not None:
+            value, result = read[1], "hit"
         else:
-            current = slot
+            slot = read[0]
             value, result = await self._single_flight(
-                ("redis", *current), lambda: self._fill(current, load, ttl_s)
+                ("redis", *slot), lambda: self._fill(slot, load, ttl_s)
             )
         self._count(namespace, result)
         return value
@@ -165,17 +188,20 @@ class RedisCache:
         await self._flush_pending()
 
     # -- generations ---------------------------------------------------------------------------
-    async def _current_slot(self, namespace: str, key: str) -> _Slot:
+    async def _read(self, namespace: str, key: str) -> tuple[_Slot, bytes | None]:
+        """The current generations and the value stored under them, in one round trip."""
         ns_key = self.keys.namespace_generation(namespace)
-        ns_raw, key_raw = await self._guard.run(
-            "cache generations",
-            lambda r: r.mget([ns_key, self.keys.key_generation(namespace, key)]),
+        ns_raw, key_raw, stored = await self._guard.run(
+            "cache get",
+            lambda r: r.mget(
+                [ns_key, self.keys.key_generation(namespace, key), self.keys.value(namespace, key)]
+            ),
         )
         if ns_raw is None:
             ns_gen = await self._run_generation("cache generation init", ns_key, bump=False)
-        else:
-            ns_gen = int(ns_raw)
-        return (namespace, key, ns_gen, int(key_raw or 0))
+            return (namespace, key, ns_gen, int(key_raw or 0)), None
+        slot = (namespace, key, int(ns_raw), int(key_raw or 0))
+        return slot, stamped_payload(stored, slot)
 
     async def _run_generation(self, what: str, gen_key: str, *, bump: bool, ttl_ms: int = 0) -> int:
         async def run(client: Redis) -> int:
@@ -188,6 +214,8 @@ class RedisCache:
 
     async def _flush_pending(self) -> bool:
         """Apply invalidations that failed earlier; False while some still cannot be applied."""
+        if not self._pending:
+            return True
         for namespace, key in sorted(self._pending, key=repr):
             try:
                 if key is None:
@@ -203,13 +231,7 @@ class RedisCache:
 
     # -- loading -------------------------------------------------------------------------------
     async def _fill(self, slot: _Slot, load: _Loader, ttl_s: int) -> tuple[bytes, Result]:
-        value_key = self.keys.value(slot)
-        try:
-            cached = await self._get(value_key)
-        except RedisUnavailable:
-            return await load(), "error"
-        if cached is not None:
-            return cached, "hit"
+        """Load a missed value (one process at a time per key and generations) and store it."""
         lock_key, token = self.keys.lock(slot), secrets.token_hex(8)
         try:
             locked = await self._guard.run(
@@ -219,7 +241,7 @@ class RedisCache:
         except RedisUnavailable:
             return await load(), "miss"
         if not locked:
-            filled = await self._wait_for(value_key)
+            filled = await self._wait_for(slot)
             if filled is not None:
                 return filled, "hit"  # another process loaded it; this request spared the database
         try:
@@ -229,36 +251,32 @@ class RedisCache:
                 await self._release(lock_key, token)
             raise
         # After a failed fill skip the unlock too (the lock expires): one timeout per call.
-        if await self._store(value_key, value, ttl_s) and locked:
+        if await self._store(slot, value, ttl_s) and locked:
             await self._release(lock_key, token)
         return value, "miss"
 
-    async def _get(self, value_key: str) -> bytes | None:
-        raw = await self._guard.run("cache get", lambda r: r.get(value_key))
-        if isinstance(raw, str):
-            raise TypeError("the cache needs a Redis client without decode_responses")
-        return raw
-
-    async def _wait_for(self, value_key: str) -> bytes | None:
+    async def _wait_for(self, slot: _Slot) -> bytes | None:
         """Poll for a value another process is loading, for at most ``lock_wait_s``."""
+        value_key = self.keys.value(slot[0], slot[1])
         deadline = time.monotonic() + self._lock_wait_s
         pause = 0.01
         while (left := deadline - time.monotonic()) > 0:
             await asyncio.sleep(min(pause, left))
             pause = min(pause * 2, 0.1)
             try:
-                found = await self._get(value_key)
+                stored = await self._guard.run("cache get", lambda r: r.get(value_key))
             except RedisUnavailable:
                 return None
-            if found is not None:
+            if (found := stamped_payload(stored, slot)) is not None:
                 return found
         return None
 
-    async def _store(self, value_key: str, value: bytes, ttl_s: int) -> bool:
+    async def _store(self, slot: _Slot, value: bytes, ttl_s: int) -> bool:
         ttl_ms = jittered_ttl_ms(min(ttl_s, self._max_ttl_s), self._rng)
+        value_key, stamped = self.keys.value(slot[0], slot[1]), stamp(slot) + value
         # A lost fill only means the next reader loads again.
         return await self._guard.best_effort(
-            "cache set", lambda r: r.set(value_key, value, px=ttl_ms)
+            "cache set", lambda r: r.set(value_key, stamped, px=ttl_ms)
         )
 
     async def _release(self, lock_key: str, token: str) -> None:

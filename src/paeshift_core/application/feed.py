@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +25,8 @@ from attrs import field, frozen
 
 from paeshift_core.application.context import Deps, Principal
 from paeshift_core.application.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from paeshift_core.application.read_models import MY_APPLICATIONS, MY_APPLICATIONS_TTL_S
+from paeshift_core.domain.applications import ApplicationStatus
 from paeshift_core.domain.errors import InvalidInput
 from paeshift_core.domain.feed import FeedCriteria, FeedSort, match_score, skill_overlap
 from paeshift_core.ports.feed import ApplicationRef, FeedJob, FeedKey
@@ -161,12 +164,27 @@ class FeedUseCases:
     async def my_applications(
         self, viewer: Principal, job_ids: Sequence[int]
     ) -> dict[int, ApplicationRef]:
-        """The viewer's own applications to these jobs (one statement): what the HTTP adapter
-        lays over cached public job pages and details (``adapters/http/cached_reads.py``)."""
+        """The viewer's own applications to these jobs: what the HTTP adapter lays over cached
+        public job pages and details (``adapters/http/cached_reads.py``).
+
+        A logged-in page view asks this every time, so the viewer's applications to every job
+        are a cached read model of their own (``read_models.MY_APPLICATIONS``, keyed by the
+        viewer, invalidated by each of their application events): a hit costs no statement.
+        A user with very many applications makes a larger value, reloaded after each of their
+        own application changes only.
+        """
         if not job_ids:
             return {}
-        async with self._deps.uow() as uow:
-            return await uow.feed.applications_of(viewer.user_id, job_ids)
+
+        async def every_application() -> bytes:
+            async with self._deps.uow() as uow:
+                return encode_refs(await uow.feed.applications_of(viewer.user_id, None))
+
+        raw = await self._deps.cache.get_or_load(
+            MY_APPLICATIONS, str(viewer.user_id), every_application, MY_APPLICATIONS_TTL_S
+        )
+        refs = decode_refs(raw)
+        return {job_id: refs[job_id] for job_id in job_ids if job_id in refs}
 
     async def _best_match(
         self, uow: UnitOfWork, viewer: Principal | None, criteria: FeedCriteria
@@ -191,3 +209,16 @@ class FeedUseCases:
         }
         ranked = sorted(candidates, key=lambda j: (-scores[j.id], j.starts_at, j.id))
         return ranked, scores
+
+
+def encode_refs(refs: dict[int, ApplicationRef]) -> bytes:
+    """``{job id: [application id, status]}`` as JSON, for the cache."""
+    plain = {str(job_id): [ref.id, ref.status.value] for job_id, ref in refs.items()}
+    return json.dumps(plain, separators=(",", ":")).encode()
+
+
+def decode_refs(raw: bytes) -> dict[int, ApplicationRef]:
+    return {
+        int(job_id): ApplicationRef(app_id, ApplicationStatus(status))
+        for job_id, (app_id, status) in json.loads(raw).items()
+    }

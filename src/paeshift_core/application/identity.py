@@ -35,6 +35,7 @@ from datetime import datetime
 from attrs import frozen
 
 from paeshift_core.application.context import Deps, Principal
+from paeshift_core.application.read_models import PRINCIPAL_TTL_S, PRINCIPALS
 from paeshift_core.domain.codes import (
     CODE_DIGITS,
     CODE_TTL,
@@ -336,16 +337,27 @@ class IdentityUseCases:
         """Resolve a bearer access token to the caller; the user must still be able to log in.
 
         The role comes from the stored user, not the token, so a role switch takes effect at
-        once.
+        once. Every authenticated request needs it, so it is a cached read model
+        (``read_models.PRINCIPALS``): a role switch or a verification invalidates it at commit;
+        a user who may not log in is never cached (a refusal is not a value). A change made
+        outside the use cases (an operator deactivating an account in SQL) is seen within
+        ``PRINCIPAL_TTL_S``.
         """
         claims = self._deps.tokens.verify_access(access_token, self._deps.clock.now())
-        async with self._deps.uow() as uow:
-            try:
-                user = await uow.users.get(claims.user_id)
-            except NotFound:
-                raise Unauthenticated("unknown user", code="invalid_token") from None
-        self._require_can_log_in(user)
-        return Principal(user_id=user.id, role=user.role)
+
+        async def role_of_user_who_may_log_in() -> bytes:
+            async with self._deps.uow() as uow:
+                try:
+                    user = await uow.users.get(claims.user_id)
+                except NotFound:
+                    raise Unauthenticated("unknown user", code="invalid_token") from None
+            self._require_can_log_in(user)
+            return user.role.value.encode()
+
+        role = await self._deps.cache.get_or_load(
+            PRINCIPALS, str(claims.user_id), role_of_user_who_may_log_in, PRINCIPAL_TTL_S
+        )
+        return Principal(user_id=claims.user_id, role=Role(role.decode()))
 
     # -- passwords --------------------------------------------------------------------------
     async def request_password_reset(self, email: str) -> None:

@@ -10,6 +10,9 @@ namespace       key                  read model
 ``feed``        the query            an anonymous feed page (whole-namespace invalidation)
 ``profiles``    the user id          a public profile with reliability and rating summary
 ``catalog``     ``industries``       the catalog (whole-namespace invalidation)
+``principals``  the user id          the role of a user who may log in (authentication)
+``my_apps``     the user id          that user's applications by job (their own status,
+                                     laid over public pages; a per-user key)
 ==============  ===================  ===================================================
 
 Invalidation is driven by the domain events a commit wrote, so every write (HTTP, webhooks,
@@ -20,14 +23,16 @@ events                                    stale read models
 ========================================  ==========================================
 any job event (created, edited, deleted)  ``jobs/<job>``
 job funded, canceled, shift started       ``jobs/<job>`` and ``feed`` (feed membership)
-any application event (apply, reject,     ``jobs/<job>`` (application counts)
-check-in/out)
+any application event (apply, reject,     ``jobs/<job>`` (application counts),
+start, check-in/out, ...)                 ``my_apps/<applicant>``
 application accepted                      ``jobs/<job>``, ``feed`` (free seats)
 withdrawn after acceptance (``late``)     ``jobs/<job>``, ``feed``, ``profiles/<worker>``
 no-show, shift worked                     ``jobs/<job>``, ``profiles/<worker>`` (reliability)
 review received or edited                 ``profiles/<reviewee>``, ``feed`` (best match
                                           uses the client's rating)
-profile updated, role switched            ``profiles/<user>``
+profile updated                           ``profiles/<user>``
+role switched                             ``profiles/<user>``, ``principals/<user>``
+user verified                             ``principals/<user>``
 catalog changed                           ``catalog``
 ========================================  ==========================================
 
@@ -60,7 +65,7 @@ from paeshift_core.domain.marketplace_events import (
     WorkerMarkedNoShow,
 )
 from paeshift_core.domain.reviews import ReviewEvent
-from paeshift_core.domain.users import ProfileUpdated, RoleSwitched
+from paeshift_core.domain.users import ProfileUpdated, RoleSwitched, UserVerified
 from paeshift_core.ports.cache import Cache
 from paeshift_core.ports.feed import FeedQuery
 from paeshift_core.ports.feedback import FeedbackRepository
@@ -93,6 +98,11 @@ JOBS = "jobs"
 FEED = "feed"
 PROFILES = "profiles"
 CATALOG = "catalog"
+PRINCIPALS = "principals"
+MY_APPLICATIONS = "my_apps"
+MY_APPLICATIONS_TTL_S = 600
+#: Seconds a cached principal lives: the bound on seeing a change made outside the use cases.
+PRINCIPAL_TTL_S = 30
 #: The one key of the ``catalog`` namespace.
 CATALOG_KEY = "industries"
 
@@ -111,7 +121,7 @@ def stale_read_models(event: DomainEvent) -> list[Stale]:
             stale.append((FEED, None))
         return stale
     if isinstance(event, ApplicationEvent):
-        stale = [(JOBS, str(event.job_id))]
+        stale = [(JOBS, str(event.job_id)), (MY_APPLICATIONS, str(event.applicant_id))]
         late = isinstance(event, ApplicationWithdrawn) and event.late
         if isinstance(event, ApplicationAccepted) or late:
             stale.append((FEED, None))
@@ -120,8 +130,12 @@ def stale_read_models(event: DomainEvent) -> list[Stale]:
         return stale
     if isinstance(event, ReviewEvent):
         return [(PROFILES, str(event.reviewee_id)), (FEED, None)]
-    if isinstance(event, ProfileUpdated | RoleSwitched):
+    if isinstance(event, RoleSwitched):
+        return [(PROFILES, str(event.user_id)), (PRINCIPALS, str(event.user_id))]
+    if isinstance(event, ProfileUpdated):
         return [(PROFILES, str(event.user_id))]
+    if isinstance(event, UserVerified):
+        return [(PRINCIPALS, str(event.user_id))]
     if isinstance(event, CatalogChanged):
         return [(CATALOG, None)]
     return []

@@ -25,6 +25,7 @@ from paeshift_core.domain.geo import GeoPoint
 from paeshift_core.domain.marketplace_events import (
     ApplicationAccepted,
     ApplicationRejected,
+    ApplicationStarted,
     ApplicationSubmitted,
     ApplicationWithdrawn,
     ShiftWorked,
@@ -189,6 +190,7 @@ class Application(Aggregate):
 
     def start(self, now: datetime) -> None:
         self._move(ApplicationStatus.ONGOING, now)
+        self.record(ApplicationStarted(**self._ids(now)))
 
     def complete(self, now: datetime) -> None:
         self._move(ApplicationStatus.COMPLETED, now)

@@ -92,6 +92,11 @@ class ApplicationWithdrawn(ApplicationEvent):
 
 
 @frozen(kw_only=True)
+class ApplicationStarted(ApplicationEvent):
+    """An accepted worker's shift started (``accepted → ongoing``, when the job starts)."""
+
+
+@frozen(kw_only=True)
 class WorkerCheckedIn(ApplicationEvent):
     flagged: bool
 

@@ -113,7 +113,8 @@ class FeedQuery(Protocol):
         ...
 
     async def applications_of(
-        self, applicant_id: int, job_ids: Sequence[int]
+        self, applicant_id: int, job_ids: Sequence[int] | None
     ) -> dict[int, ApplicationRef]:
-        """The applicant's applications to these jobs, by job id (one statement)."""
+        """The applicant's applications to these jobs (``None``: to every job), by job id
+        (one statement)."""
         ...
