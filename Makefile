@@ -45,6 +45,6 @@ test: check
 		--cov-report=term:skip-covered --cov-fail-under=90 tests
 
 # The load benchmark (README: Performance): needs wrk, PostgreSQL and Redis on localhost.
-BENCH_ARGS ?= --jobs 100000 --applications 500000 --duration 20 --rate 100 --check-ledger
+BENCH_ARGS ?= --jobs 100000 --applications 500000 --duration 20 --warmup 60 --rate 500 --rate 250 --check-ledger
 bench: $(STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -87,18 +87,33 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--applications", type=int, default=None, help="default: 5 per job")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per scenario")
-    parser.add_argument("--warmup", type=float, default=3.0, help="seconds before each scenario")
+    parser.add_argument(
+        "--warmup", type=float, default=60.0, help="seconds of warm-up before each wrk scenario"
+    )
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--rate", type=float, default=500.0, help="mixed workload, requests/s")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        action="append",
+        help="mixed workload, requests/s (repeat for several runs, highest first; default 500)",
+    )
     parser.add_argument(
         "--mixed-duration", type=float, default=60.0, help="seconds of the mixed workload"
+    )
+    parser.add_argument(
+        "--mixed-warmup",
+        type=float,
+        default=20.0,
+        help="seconds of the mixed workload before the measured ones (logged-in users active)",
     )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432", help="server")
     parser.add_argument("--database", default="paeshift_bench")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/9", help="bench Redis db")
+    parser.add_argument(
+        "--redis", default="redis://127.0.0.1:6379/9", help="bench Redis db (emptied first)"
+    )
     parser.add_argument(
         "--cache",
         choices=("off", "on", "both"),
@@ -115,7 +130,9 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--label", default=None, help="report name suffix (default: cache-<mode>)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.rate = args.rate or [500.0]
+    return args
 
 
 def _psql_url(args: argparse.Namespace, database: str) -> str:
@@ -156,8 +173,10 @@ def prepare_database(args: argparse.Namespace) -> dict[str, object]:
 
 
 def fill_redis(url: str) -> None:
-    """The keys ``/bench/redis-get`` reads: about 600 bytes of JSON each."""
+    """Empty the benchmark's Redis database (no cache left from an earlier run), then write
+    the keys ``/bench/redis-get`` reads: about 600 bytes of JSON each."""
     client = redis.Redis.from_url(url)
+    client.flushdb()
     value = json.dumps({"id": 0, "title": "x" * 500, "status": "upcoming"})
     with client.pipeline() as pipe:
         for key in range(REDIS_KEYS):
@@ -427,19 +446,30 @@ def mixed_operations(
 
 
 def mixed_scenario(
-    args: argparse.Namespace, base: str, data: Dataset, popular: Popularity, today: date
+    args: argparse.Namespace,
+    base: str,
+    data: Dataset,
+    popular: Popularity,
+    today: date,
+    rate: float,
 ) -> ScenarioResult:
     pick = mixed_operations(data, popular, today)
-    before = scrape(base)
-    outcome: OpenLoopResult = asyncio.run(
-        run_open_loop(
-            base, rate=args.rate, duration_s=args.mixed_duration, pick=pick, seed=args.seed
+    if args.mixed_warmup > 0:
+        asyncio.run(
+            run_open_loop(
+                base, rate=rate, duration_s=args.mixed_warmup, pick=pick, seed=args.seed + 1
+            )
         )
+    before = scrape(base)
+    cpu_before = time.process_time()
+    outcome: OpenLoopResult = asyncio.run(
+        run_open_loop(base, rate=rate, duration_s=args.mixed_duration, pick=pick, seed=args.seed)
     )
+    generator_cpu = (time.process_time() - cpu_before) / outcome.duration_s
     deltas = metric_deltas(before, scrape(base))
     lat = outcome.latencies_ms
     result = ScenarioResult(
-        name="mixed_authenticated",
+        name="mixed_authenticated" if len(args.rate) == 1 else f"mixed_authenticated@{rate:g}",
         description=(
             "logged-in users at a fixed arrival rate: ≈ 90 % reads (job detail, feed, my "
             "applications, notifications, unread count, profiles), 10 % writes (apply, save, "
@@ -456,10 +486,12 @@ def mixed_scenario(
         rejected=outcome.rejected,
         sql_statements_per_request=_round(deltas["sql_per_request"]),
         cache_hit_rate=_round(deltas["cache_hit_rate"], 3),
-        target_rate_per_s=args.rate,
+        target_rate_per_s=rate,
         notes={
             "operations": {k: dict(v) for k, v in sorted(outcome.by_operation.items())},
             "generator max start lag ms": round(outcome.max_start_lag_ms, 1),
+            "generator CPU (share of one core)": round(generator_cpu, 2),
+            "warm-up before measuring (s)": args.mixed_warmup,
             "load average (1 min) after": _load(),
         },
     )
@@ -558,7 +590,7 @@ def run_scenarios(
     with server(args, run_dir, cache=cache) as base:
         scenarios = [wrk_scenario(args, base, scenario, files) for scenario in WRK_SCENARIOS]
         today = datetime.now(UTC).date()
-        scenarios.append(mixed_scenario(args, base, data, popular, today))
+        scenarios += [mixed_scenario(args, base, data, popular, today, r) for r in args.rate]
     return scenarios
 
 
@@ -604,8 +636,9 @@ def main(argv: list[str] | None = None) -> int:
             "log level": "WARNING",
             "wrk": f"{args.threads} threads, {args.connections} connections, "
             f"{args.duration:g} s per scenario after {args.warmup:g} s warm-up on its own sample",
-            "mixed workload": f"{args.rate:g} requests/s (open loop, aiohttp), "
-            f"{args.mixed_duration:g} s",
+            "mixed workload": f"{' and '.join(f'{r:g}' for r in args.rate)} requests/s "
+            "(open loop, aiohttp), "
+            f"{args.mixed_duration:g} s after {args.mixed_warmup:g} s of warm-up",
             "extra server settings": ", ".join(args.server_env) or "none",
         },
         scenarios=scenarios,

@@ -102,7 +102,7 @@ PRINCIPALS = "principals"
 MY_APPLICATIONS = "my_apps"
 MY_APPLICATIONS_TTL_S = 600
 #: Seconds a cached principal lives: the bound on seeing a change made outside the use cases.
-PRINCIPAL_TTL_S = 30
+PRINCIPAL_TTL_S = 120
 #: The one key of the ``catalog`` namespace.
 CATALOG_KEY = "industries"
 
