@@ -40,6 +40,8 @@ class OpenLoopResult:
     latencies_ms: list[float]
     #: Per operation name: count, errors, rejected.
     by_operation: dict[str, Counter[str]] = field(default_factory=dict)
+    #: Per operation name: its latencies (ms), to tell which requests make the tail.
+    latencies_by_operation: dict[str, list[float]] = field(default_factory=dict)
     errors: int = 0
     rejected: int = 0
     #: How late the generator itself started requests (its own saturation), worst case.
@@ -85,7 +87,9 @@ async def run_open_loop(
                     status = response.status
             except (aiohttp.ClientError, TimeoutError):
                 status = 0
-            result.latencies_ms.append((time.perf_counter() - scheduled) * 1000)
+            latency_ms = (time.perf_counter() - scheduled) * 1000
+            result.latencies_ms.append(latency_ms)
+            result.latencies_by_operation.setdefault(name, []).append(latency_ms)
             if status == 0 or status >= 500:
                 result.errors += 1
                 counts["errors"] += 1

@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
@@ -62,6 +63,7 @@ JWT_SECRET = "paeshift-benchmark-secret-not-for-production-use"
 PK_SELECT = "reference_pk_select"
 
 Snapshot = dict[tuple[str, tuple[tuple[str, str], ...]], float]
+UNCACHED_WARMUP_S = 10.0
 #: name, description, paths file key, reference scenario.
 WrkScenario = tuple[str, str, str, str | None]
 
@@ -256,7 +258,7 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes], timeout_s: float = 
 
 # -- metrics -------------------------------------------------------------------------------
 def scrape(base: str) -> Snapshot:
-    text = httpx.get(f"{base}/metrics", timeout=10).text
+    text = httpx.get(f"{base}/metrics", timeout=60).text
     found: Snapshot = {}
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
@@ -269,9 +271,10 @@ def _served_by_app(labels: dict[str, str]) -> bool:
     return not route.startswith(("/metrics", "/health"))
 
 
-def metric_deltas(before: Snapshot, after: Snapshot) -> dict[str, float | None]:
+def metric_deltas(before: Snapshot, after: Snapshot) -> dict[str, Any]:
     """SQL statements per request and cache hit rate between two scrapes."""
     sums = {"sql": 0.0, "requests": 0.0, "hit": 0.0, "miss": 0.0, "server_errors": 0.0}
+    by_namespace: dict[str, dict[str, float]] = {}
     for (name, label_items), value in after.items():
         delta = value - before.get((name, label_items), 0.0)
         labels = dict(label_items)
@@ -281,6 +284,8 @@ def metric_deltas(before: Snapshot, after: Snapshot) -> dict[str, float | None]:
             sums["requests"] += delta
         elif name == "paeshift_cache_requests_total" and labels.get("result") in ("hit", "miss"):
             sums[labels["result"]] += delta
+            counts = by_namespace.setdefault(labels["namespace"], {"hit": 0.0, "miss": 0.0})
+            counts[labels["result"]] += delta
         elif name == "paeshift_http_request_duration_seconds_count" and labels.get(
             "status", ""
         ).startswith("5"):
@@ -291,6 +296,11 @@ def metric_deltas(before: Snapshot, after: Snapshot) -> dict[str, float | None]:
         "cache_hit_rate": sums["hit"] / lookups if lookups else None,
         "server_requests": sums["requests"],
         "server_5xx": sums["server_errors"],
+        "hit_rate_by_namespace": {
+            namespace: f"{c['hit'] / (c['hit'] + c['miss']):.1%} of {c['hit'] + c['miss']:,.0f}"
+            for namespace, c in sorted(by_namespace.items())
+            if c["hit"] + c["miss"]
+        },
     }
 
 
@@ -318,13 +328,17 @@ def run_wrk(args: argparse.Namespace, base: str, paths: Path, duration: float) -
 
 
 def wrk_scenario(
-    args: argparse.Namespace, base: str, scenario: WrkScenario, files: dict[str, Path]
+    args: argparse.Namespace,
+    base: str,
+    scenario: WrkScenario,
+    files: dict[str, Path],
+    warmup_s: float,
 ) -> ScenarioResult:
     """Warm up on a sample of its own (drawn like the measured one), then measure."""
     name, description, key, reference = scenario
     paths = files[key]
-    if args.warmup > 0:
-        run_wrk(args, base, files[f"{key}.warm-up"], args.warmup)
+    if warmup_s > 0:
+        run_wrk(args, base, files[f"{key}.warm-up"], warmup_s)
     before = scrape(base)
     out = run_wrk(args, base, paths, args.duration)
     deltas = metric_deltas(before, scrape(base))
@@ -351,6 +365,7 @@ def wrk_scenario(
             "connections": args.connections,
             "threads": args.threads,
             "load average (1 min) after": _load(),
+            "cache hits by namespace": deltas["hit_rate_by_namespace"] or "none",
         },
     )
     print(f"{name}: {result.requests_per_s} req/s, p99 {result.p99_ms:.1f} ms", flush=True)
@@ -489,10 +504,15 @@ def mixed_scenario(
         target_rate_per_s=rate,
         notes={
             "operations": {k: dict(v) for k, v in sorted(outcome.by_operation.items())},
+            "p50 / p95 ms per operation": {
+                name: f"{percentile(values, 50):.1f} / {percentile(values, 95):.1f}"
+                for name, values in sorted(outcome.latencies_by_operation.items())
+            },
             "generator max start lag ms": round(outcome.max_start_lag_ms, 1),
             "generator CPU (share of one core)": round(generator_cpu, 2),
             "warm-up before measuring (s)": args.mixed_warmup,
             "load average (1 min) after": _load(),
+            "cache hits by namespace": deltas["hit_rate_by_namespace"] or "none",
         },
     )
     print(f"mixed: {result.requests_per_s} req/s, p99 {result.p99_ms:.1f} ms", flush=True)
@@ -586,12 +606,36 @@ def run_scenarios(
     *,
     cache: bool,
 ) -> list[ScenarioResult]:
+    """The scenarios on one server. Without the cache the warm-up is at most 10 s (there is
+    nothing to fill) and the mixed workload runs at the lowest rate only: an overloaded server
+    without cache builds a backlog that takes minutes to drain."""
     print(f"-- cache {'on' if cache else 'off'}", flush=True)
+    warmup = args.warmup if cache else min(args.warmup, UNCACHED_WARMUP_S)
+    rates = args.rate if cache else [min(args.rate)]
     with server(args, run_dir, cache=cache) as base:
-        scenarios = [wrk_scenario(args, base, scenario, files) for scenario in WRK_SCENARIOS]
+        scenarios = [
+            wrk_scenario(args, base, scenario, files, warmup) for scenario in WRK_SCENARIOS
+        ]
         today = datetime.now(UTC).date()
-        scenarios += [mixed_scenario(args, base, data, popular, today, r) for r in args.rate]
+        for rate in rates:
+            _wait_drained(base)
+            scenarios.append(mixed_scenario(args, base, data, popular, today, rate))
     return scenarios
+
+
+def _wait_drained(base: str, timeout_s: float = 180) -> None:
+    """Wait until the server answers at once again (after an overload, before measuring)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            httpx.get(f"{base}/health/live", timeout=5)
+        except httpx.HTTPError:
+            continue
+        if time.monotonic() - started < 0.05:
+            return
+        time.sleep(1)
+    raise RuntimeError("the server is still overloaded")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -635,9 +679,10 @@ def main(argv: list[str] | None = None) -> int:
             "cache": modes[args.cache],
             "log level": "WARNING",
             "wrk": f"{args.threads} threads, {args.connections} connections, "
-            f"{args.duration:g} s per scenario after {args.warmup:g} s warm-up on its own sample",
+            f"{args.duration:g} s per scenario after a warm-up on its own sample: "
+            f"{args.warmup:g} s with the cache, {min(args.warmup, UNCACHED_WARMUP_S):g} s without",
             "mixed workload": f"{' and '.join(f'{r:g}' for r in args.rate)} requests/s "
-            "(open loop, aiohttp), "
+            "(open loop, aiohttp; without the cache the lowest only), "
             f"{args.mixed_duration:g} s after {args.mixed_warmup:g} s of warm-up",
             "extra server settings": ", ".join(args.server_env) or "none",
         },
