@@ -190,3 +190,15 @@ async def test_a_fill_loaded_before_an_invalidation_is_never_served(
     assert await writer.get_or_load("jobs", "3", fresh, 60) == b"v1"
     assert await reader.get_or_load("jobs", "3", fresh, 60) == b"v1"
     assert fresh.calls == 1
+
+
+async def test_a_key_invalidation_drops_the_value_so_a_lost_generation_revives_nothing(
+    redis_sandbox: RedisSandbox,
+) -> None:
+    guard = redis_sandbox.guard()
+    cache, load = RedisCache(guard, prefix=redis_sandbox.prefix), CountingLoader()
+    assert await cache.get_or_load("jobs", "1", load, 60) == b"v1"
+    await cache.invalidate("jobs", "1")
+    assert await guard.client.get(cache.keys.value("jobs", "1")) is None  # memory freed at once
+    await guard.client.delete(cache.keys.key_generation("jobs", "1"))  # as if evicted
+    assert await cache.get_or_load("jobs", "1", load, 60) == b"v2"

@@ -17,8 +17,9 @@ version of this adapter paid (bench/results/2026-11-28-cached.md). A fill that l
 concurrent invalidation stores an old stamp, which the next read ignores: a stale value is
 never served, at worst loaded once more.
 
-``invalidate`` only bumps a generation: no KEYS/SCAN, and values of older generations are
-never served again (overwritten by the next fill, or gone with their TTL). A generation is
+``invalidate`` bumps a generation (and deletes the value of an invalidated key): no
+KEYS/SCAN, and values of older generations are never served again (overwritten by the next
+fill, or gone with their TTL). A generation is
 bumped to ``max(current + 1, server time in µs)`` and a missing namespace generation is created
 the same way, so a lost counter (eviction, restart without persistence) never brings back an
 older generation's values. Key generations expire after twice the longest value TTL, when every
@@ -62,9 +63,11 @@ _Slot = tuple[str, str, int, int]  # namespace, key, namespace generation, key g
 
 _NAME = re.compile(r"[a-z0-9_.-]{1,64}")
 
-# KEYS[1] a generation key. ARGV[1] "1" bumps, "0" only creates a missing one; ARGV[2] TTL in
-# ms (0: none). string.format: Lua 5.1 would print a bare number as 1.7e+15.
+# KEYS[1] a generation key, KEYS[2] (optional) the value it stales, deleted with the bump.
+# ARGV[1] "1" bumps, "0" only creates a missing one; ARGV[2] TTL in ms (0: none).
+# string.format: Lua 5.1 would print a bare number as 1.7e+15.
 _GENERATION_SCRIPT = """
+if KEYS[2] then redis.call('DEL', KEYS[2]) end
 local current = redis.call('GET', KEYS[1])
 if current and ARGV[1] == '0' then return tonumber(current) end
 local t = redis.call('TIME')
@@ -198,15 +201,17 @@ class RedisCache:
             ),
         )
         if ns_raw is None:
-            ns_gen = await self._run_generation("cache generation init", ns_key, bump=False)
+            ns_gen = await self._run_generation("cache generation init", [ns_key], bump=False)
             return (namespace, key, ns_gen, int(key_raw or 0)), None
         slot = (namespace, key, int(ns_raw), int(key_raw or 0))
         return slot, stamped_payload(stored, slot)
 
-    async def _run_generation(self, what: str, gen_key: str, *, bump: bool, ttl_ms: int = 0) -> int:
+    async def _run_generation(
+        self, what: str, keys: list[str], *, bump: bool, ttl_ms: int = 0
+    ) -> int:
         async def run(client: Redis) -> int:
             reply = await self._generation(
-                keys=[gen_key], args=["1" if bump else "0", ttl_ms], client=client
+                keys=keys, args=["1" if bump else "0", ttl_ms], client=client
             )
             return int(reply)
 
@@ -219,11 +224,16 @@ class RedisCache:
         for namespace, key in sorted(self._pending, key=repr):
             try:
                 if key is None:
-                    gen_key, ttl_ms = self.keys.namespace_generation(namespace), 0
+                    keys, ttl_ms = [self.keys.namespace_generation(namespace)], 0
                 else:
-                    gen_key = self.keys.key_generation(namespace, key)
+                    # The stale value goes too: it could only be served again if the key's
+                    # generation were lost (evicted), and it frees the memory at once.
+                    keys = [
+                        self.keys.key_generation(namespace, key),
+                        self.keys.value(namespace, key),
+                    ]
                     ttl_ms = 2 * self._max_ttl_s * 1000
-                await self._run_generation("cache invalidate", gen_key, bump=True, ttl_ms=ttl_ms)
+                await self._run_generation("cache invalidate", keys, bump=True, ttl_ms=ttl_ms)
             except RedisUnavailable:
                 return False
             self._pending.discard((namespace, key))
