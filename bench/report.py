@@ -3,7 +3,8 @@
 A :class:`Report` holds the machine facts, the exact command, the dataset, and one
 :class:`ScenarioResult` per scenario. Each scenario is also shown as a ratio to the reference
 endpoint doing the ceiling of its kind of work (``reference`` field): the job detail, feed and
-profile reads to one primary-key SELECT, everything to the plain JSON endpoint.
+profile reads to one primary-key SELECT (with the cache: to one Redis GET), everything to the
+plain JSON endpoint.
 """
 
 from __future__ import annotations
