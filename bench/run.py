@@ -636,6 +636,12 @@ def run_scenarios(
         for rate in rates if MIXED in wanted else []:
             _wait_drained(base)
             scenarios.append(mixed_scenario(args, base, data, popular, today, rate))
+    log = (run_dir / "server.log").read_text(encoding="utf-8", errors="replace")
+    print(
+        f"redis calls failed: {log.count('serving without redis')}, "
+        f"circuit opened: {log.count('redis circuit open')} (var/bench/server.log)",
+        flush=True,
+    )
     return scenarios
 
 

@@ -8,6 +8,7 @@ seeded on start, so ``paeshift serve`` works on a fresh clone.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -252,8 +253,23 @@ def create_app(settings: Settings, *, prepare_embedded: bool = True) -> Litestar
     )
 
 
+def freeze_startup_objects() -> None:
+    """Keep the garbage collector off what starting built (modules, the app, the engine).
+
+    They live as long as the process, yet every full collection scanned them: in the
+    benchmark a full collection paused a worker for 135-160 ms, longer than the Redis timeout,
+    so every Redis call in flight timed out at once and opened the circuit breaker (5 s
+    without the cache). After ``gc.freeze()`` no pause over 20 ms was seen
+    (bench/results/2026-11-28-cache-both.md and README Performance).
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def app_from_environment() -> Litestar:
     """Factory for ``uvicorn --factory`` (each worker process reads the environment)."""
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format)
-    return create_app(settings, prepare_embedded=not os.environ.get(EMBEDDED_PREPARED_ENV))
+    app = create_app(settings, prepare_embedded=not os.environ.get(EMBEDDED_PREPARED_ENV))
+    app.on_startup.append(freeze_startup_objects)  # a server process only, after the lifespan
+    return app

@@ -4,12 +4,14 @@ HTTP; the CLI's migrate and check-ledger run on the same file. No server is need
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
+import pytest
 from litestar.testing import AsyncTestClient
 from typer.testing import CliRunner
 
-from entrypoints.app import create_app
+from entrypoints.app import app_from_environment, create_app, freeze_startup_objects
 from entrypoints.cli import app as cli
 from entrypoints.settings import load_settings, resolve_jwt_secret
 
@@ -66,3 +68,21 @@ def test_cli_migrate_and_check_ledger(tmp_path: Path) -> None:
     )
     assert again.exit_code == 1
     assert "email_taken" in again.output
+
+
+async def test_a_server_process_freezes_what_starting_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``paeshift serve``'s factory keeps the collector off the startup objects (GC pauses
+    longer than the Redis timeout opened the circuit breaker under load)."""
+    monkeypatch.setenv("PAESHIFT_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setattr("entrypoints.app.configure_logging", lambda *_: None)
+    app = app_from_environment()
+    assert freeze_startup_objects in app.on_startup
+    gc.unfreeze()
+    try:
+        async with AsyncTestClient(app=app) as api:
+            assert (await api.get("/health/live")).status_code == 200
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()  # this test process is not a server
