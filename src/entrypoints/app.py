@@ -256,11 +256,11 @@ def create_app(settings: Settings, *, prepare_embedded: bool = True) -> Litestar
 def freeze_startup_objects() -> None:
     """Keep the garbage collector off what starting built (modules, the app, the engine).
 
-    They live as long as the process, yet every full collection scanned them: in the
-    benchmark a full collection paused a worker for 135-160 ms, longer than the Redis timeout,
-    so every Redis call in flight timed out at once and opened the circuit breaker (5 s
-    without the cache). After ``gc.freeze()`` no pause over 20 ms was seen
-    (bench/results/2026-11-28-cache-both.md and README Performance).
+    They live as long as the process, yet every full collection scanned them: under the
+    benchmark's load a full collection paused a worker for 135-160 ms, longer than the Redis
+    timeout, so every Redis call in flight timed out at once. After ``gc.freeze()`` no pause
+    over 20 ms was seen in the same scenario (measured with a ``gc.callbacks`` hook; README
+    Performance).
     """
     gc.collect()
     gc.freeze()

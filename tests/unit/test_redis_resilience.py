@@ -176,3 +176,23 @@ async def test_programming_errors_are_not_outages(client: Redis) -> None:
     with pytest.raises(KeyError):
         await guard.run("get", buggy)
     assert state(guard.breaker) is CircuitState.CLOSED
+
+
+async def test_calls_failing_together_count_once_toward_opening(client: Redis) -> None:
+    """A stall (here: every call hangs) times out all calls in flight at once: one failure
+    for the breaker, not one per call; calls begun after it count again."""
+    clock = FakeMonotonic()
+    guard = RedisGuard(client, timeout_s=0.02, breaker=breaker(clock))
+
+    async def hanging(_: Redis) -> None:
+        await asyncio.sleep(10)
+
+    together = await asyncio.gather(
+        *(guard.run("get", hanging) for _ in range(20)), return_exceptions=True
+    )
+    assert all(isinstance(outcome, RedisUnavailable) for outcome in together)
+    assert state(guard.breaker) is CircuitState.CLOSED  # 20 timeouts, one event
+    for _ in range(2):
+        with pytest.raises(RedisUnavailable):
+            await guard.run("get", hanging)
+    assert state(guard.breaker) is CircuitState.OPEN  # three events in a row
