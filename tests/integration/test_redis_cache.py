@@ -19,7 +19,10 @@ CLOSED_PORT_URL = "redis://127.0.0.1:1/0"
 
 @pytest.fixture
 def cache(redis_sandbox: RedisSandbox) -> RedisCache:
-    return RedisCache(redis_sandbox.guard(), prefix=redis_sandbox.prefix)
+    """The contract tests the cache's semantics: a generous timeout keeps a stall of this
+    test process (a full garbage collection of a large test run) from turning one of them
+    into an outage test (a timed-out read loads on its own, outside the single flight)."""
+    return RedisCache(redis_sandbox.guard(timeout_s=2.0), prefix=redis_sandbox.prefix)
 
 
 class TestRedisCache(CacheContract):
