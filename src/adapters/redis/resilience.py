@@ -134,7 +134,7 @@ class RedisGuard:
         self.client = client
         self.timeout_s = timeout_s
         self.breaker = breaker or CircuitBreaker(on_change=_report_state)
-        self._last_counted_failure = -math.inf  # time.monotonic() of the last counted failure
+        self._last_counted_failure = -math.inf  # perf_counter() of the last counted failure
 
     @classmethod
     def from_url(
@@ -175,14 +175,13 @@ class RedisGuard:
         if not self.breaker.allow():
             raise RedisUnavailable(f"{what}: circuit open")
         started = time.perf_counter()
-        began = time.monotonic()
         try:
             async with asyncio.timeout(self.timeout_s):
                 result = await operation(self.client)
         except (RedisError, OSError, TimeoutError) as exc:
             record_cache(time.perf_counter() - started)
-            if began >= self._last_counted_failure:
-                self._last_counted_failure = time.monotonic()
+            if started >= self._last_counted_failure:
+                self._last_counted_failure = time.perf_counter()
                 self.breaker.record_failure()
             DEPENDENCY_ERRORS.labels("redis").inc()
             _log.warning(
