@@ -9,7 +9,8 @@ committed change invalidates what (bumped after commit, before the write's respo
 
 Viewer-specific data never goes under a shared key. A logged-in viewer's job detail and
 feed pages are the cached public bytes with the viewer's own application status laid over
-them, from one small uncached query (``FeedUseCases.my_applications``); best match for a
+them, from the viewer's own cached applications (``FeedUseCases.my_applications``, a
+per-user key); best match for a
 logged-in viewer ranks by their own skills, so it is served uncached. A job the public may
 not see (pending, canceled) raises ``NotFound`` through the cache, nothing is cached for it,
 and a logged-in viewer then gets the use case's answer for them, uncached. Money state is
