@@ -32,7 +32,7 @@ from paeshift_core.domain.money import Money
 from paeshift_core.domain.payments import WithdrawalStatus
 from paeshift_core.domain.users import Role, RoleSwitched
 from paeshift_core.ports.outbox import OutboxReader
-from paeshift_core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from paeshift_core.ports.unit_of_work import ReadOnlyUnitOfWork, UnitOfWork, UnitOfWorkFactory
 from tests.contracts import builders as b
 from tests.contracts.builders import NOW, state
 
@@ -68,6 +68,12 @@ async def commit(storage: Storage, work: Callable[[UnitOfWork], Awaitable[object
     async with storage.uow() as uow:
         await work(uow)
         await uow.commit()
+
+
+async def commit_in(uow: UnitOfWork, work: Callable[[], Awaitable[object]]) -> None:
+    """``work`` then commit, in a unit of work the caller opened."""
+    await work()
+    await uow.commit()
 
 
 async def fail_after(step: Awaitable[object]) -> None:
@@ -133,6 +139,27 @@ class StorageContract:
         async with storage.uow() as uow:
             with pytest.raises(NotFound):
                 await uow.users.get(7)
+
+    async def test_a_read_only_unit_of_work_reads_committed_state(self, storage: Storage) -> None:
+        await seed(storage)
+        async with storage.uow(read_only=True) as uow:
+            assert (await uow.users.get(WORKER)).id == WORKER
+            assert (await uow.jobs.get(500)).client_id == CLIENT
+
+    async def test_a_read_only_unit_of_work_refuses_to_write(self, storage: Storage) -> None:
+        """Marking a use case read-only by mistake fails loudly and writes nothing."""
+        await seed(storage)
+        async with storage.uow(read_only=True) as uow:
+            user = await uow.users.get(WORKER)
+            user.bio = "changed"
+            with pytest.raises(ReadOnlyUnitOfWork):
+                await commit_in(uow, lambda: uow.users.add(b.user(7)))
+        async with storage.uow(read_only=True) as uow:
+            with pytest.raises(ReadOnlyUnitOfWork):
+                await uow.commit()
+        async with storage.uow() as uow:
+            assert await uow.users.get_many([7]) == {}
+            assert (await uow.users.get(WORKER)).bio != "changed"
 
     async def test_an_error_rolls_back_everything(self, storage: Storage) -> None:
         with pytest.raises(RuntimeError):

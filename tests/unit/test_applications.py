@@ -205,8 +205,8 @@ async def test_decisions_need_an_upcoming_job(
 class RacingUnitOfWork(MemoryUnitOfWork):
     """A real memory unit of work that lets a competitor commit just before it does."""
 
-    def __init__(self, factory: RacingFactory) -> None:
-        super().__init__(factory.store, factory.clock)
+    def __init__(self, factory: RacingFactory, *, read_only: bool) -> None:
+        super().__init__(factory.store, factory.clock, read_only=read_only)
         self._factory = factory
 
     async def commit(self) -> None:
@@ -222,8 +222,8 @@ class RacingFactory(MemoryUnitOfWorkFactory):
         self.clock = deps.clock
         self.competitors = competitors
 
-    def __call__(self) -> MemoryUnitOfWork:
-        return RacingUnitOfWork(self)
+    def __call__(self, *, read_only: bool = False) -> MemoryUnitOfWork:
+        return RacingUnitOfWork(self, read_only=read_only)
 
 
 async def _race(

@@ -35,11 +35,14 @@ REDIS_GET = "redis_get"
 
 
 def pk_select(engine: AsyncEngine) -> ReferenceWork:
-    """One SELECT by primary key on a pooled connection of the service's engine."""
+    """One SELECT by primary key on a pooled connection of the service's engine, outside a
+    transaction (as a read-only unit of work runs it)."""
     query = select(t.jobs.c.id, t.jobs.c.title, t.jobs.c.status)
 
     async def run(key: int) -> object:
         async with engine.connect() as conn:
+            if engine.dialect.name == "postgresql":
+                await conn.execution_options(isolation_level="AUTOCOMMIT")
             row = (await conn.execute(query.where(t.jobs.c.id == key))).first()
         return None if row is None else {"id": row.id, "title": row.title, "status": row.status}
 

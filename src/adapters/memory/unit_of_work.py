@@ -21,6 +21,7 @@ from paeshift_core.domain.errors import ConcurrencyConflict, Conflict, NotFound
 from paeshift_core.domain.events import DomainEvent
 from paeshift_core.ports.clock import Clock
 from paeshift_core.ports.outbox import OutboxEvent
+from paeshift_core.ports.unit_of_work import ReadOnlyUnitOfWork
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -61,9 +62,10 @@ class MemoryRepository(Generic[A]):
 class MemoryUnitOfWorkBase:
     """Tracking, staging and atomic commit; repositories are attached by the subclass."""
 
-    def __init__(self, store: MemoryStore, clock: Clock) -> None:
+    def __init__(self, store: MemoryStore, clock: Clock, *, read_only: bool = False) -> None:
         self._store = store
         self._clock = clock
+        self._read_only = read_only
         self._tracked: dict[tuple[str, int], Aggregate] = {}
         self._snapshots: dict[tuple[str, int], dict[str, object] | None] = {}
         self._deleted: set[tuple[str, int]] = set()
@@ -120,6 +122,8 @@ class MemoryUnitOfWorkBase:
 
     # -- transaction ----------------------------------------------------------------------
     async def commit(self) -> None:
+        if self._read_only:
+            raise ReadOnlyUnitOfWork("this unit of work was opened read-only")
         store = self._store
         store.check_available()
         changed: list[tuple[str, Aggregate]] = []

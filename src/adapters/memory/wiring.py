@@ -87,8 +87,8 @@ def new_memory_store() -> MemoryStore:
 
 
 class MemoryUnitOfWork(MemoryUnitOfWorkBase):
-    def __init__(self, store: MemoryStore, clock: Clock) -> None:
-        super().__init__(store, clock)
+    def __init__(self, store: MemoryStore, clock: Clock, *, read_only: bool = False) -> None:
+        super().__init__(store, clock, read_only=read_only)
         self.users = MemoryUserRepository(self)
         self.codes = MemoryOneTimeCodeRepository(self)
         self.refresh_tokens = MemoryRefreshTokenRepository(self)
@@ -118,5 +118,5 @@ class MemoryUnitOfWorkFactory:
         self.store = store
         self._clock = clock
 
-    def __call__(self) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(self.store, self._clock)
+    def __call__(self, *, read_only: bool = False) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self.store, self._clock, read_only=read_only)

@@ -43,8 +43,8 @@ from paeshift_core.ports.outbox import OutboxEvent
 
 
 class SqlUnitOfWork(SqlUnitOfWorkBase):
-    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
-        super().__init__(engine, clock)
+    def __init__(self, engine: AsyncEngine, clock: Clock, *, read_only: bool = False) -> None:
+        super().__init__(engine, clock, read_only=read_only)
         self.users = SqlUserRepository(self)
         self.codes = SqlOneTimeCodeRepository(self)
         self.refresh_tokens = SqlRefreshTokenRepository(self)
@@ -74,8 +74,8 @@ class SqlUnitOfWorkFactory:
         self.engine = engine
         self._clock = clock
 
-    def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self._clock)
+    def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, self._clock, read_only=read_only)
 
 
 #: How long a relay's claim on the events it read keeps other relays off them.

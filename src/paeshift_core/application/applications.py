@@ -218,7 +218,7 @@ class ApplicationUseCases:
         statuses: frozenset[ApplicationStatus] | None = None,
     ) -> Page[MyApplicationRow]:
         """The caller's applications newest first, each with its job (two statements)."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             applications = await uow.applications.list_for_applicant(
                 principal.user_id, statuses=statuses, after=page.after_key, limit=page.fetch
             )
@@ -231,7 +231,7 @@ class ApplicationUseCases:
     ) -> Page[JobApplicationRow]:
         """A job's applications with each applicant's public summary and reliability: the
         job's client (or an admin) only; four statements whatever the page size."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             job = await owned_job(uow, principal, job_id, or_admin=True)
             applications = await uow.applications.page_for_job(
                 job.id, after=page.after_key, limit=page.fetch
@@ -249,7 +249,7 @@ class ApplicationUseCases:
 
     async def reliability(self, user_id: int) -> Reliability:
         """A worker's public reliability score with its basis (zero basis: no score)."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             return (await uow.applications.reliability_of([user_id]))[user_id]
 
 

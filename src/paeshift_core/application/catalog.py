@@ -19,7 +19,7 @@ class CatalogUseCases:
 
     async def list_industries(self) -> list[Industry]:
         """Every industry with its subcategories, by name."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             return await uow.catalog.list_all()
 
     async def add_industry(self, principal: Principal, name: str) -> Industry:

@@ -73,7 +73,7 @@ class CounterpartUseCases:
 
     async def list_mine(self, principal: Principal) -> list[Contact]:
         """The caller's counterparts (active users only), by id."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             ids = sorted(await _counterpart_ids(uow, principal.user_id))
             users = await uow.users.get_many(ids)
         return [
@@ -87,7 +87,7 @@ class CounterpartUseCases:
 
         NotFound for an unknown or deactivated user.
         """
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             user = await uow.users.get(user_id)
             if not user.is_active:
                 raise NotFound(f"user {user_id} not found")

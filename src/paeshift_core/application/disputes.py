@@ -150,7 +150,7 @@ class DisputeUseCases:
 
     async def list_mine(self, principal: Principal, page: PageRequest) -> Page[Dispute]:
         """Disputes where the caller is the worker or the client, newest first."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             found = await uow.disputes.list_for_party(
                 principal.user_id, after=page.after_key, limit=page.fetch
             )
@@ -164,7 +164,7 @@ class DisputeUseCases:
     ) -> Page[Dispute]:
         """Every dispute, optionally only in ``statuses``, newest first (admins only)."""
         require_admin(principal, "decide disputes")
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             found = await uow.disputes.list_by_status(
                 statuses, after=page.after_key, limit=page.fetch
             )
@@ -172,7 +172,7 @@ class DisputeUseCases:
 
     async def get(self, principal: Principal, dispute_id: int) -> Dispute:
         """Parties and admins may read a dispute; others are told it does not exist."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             dispute = await uow.disputes.get(dispute_id)
         if not is_admin(principal) and principal.user_id not in (
             dispute.worker_id,

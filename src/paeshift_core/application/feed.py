@@ -136,7 +136,7 @@ class FeedUseCases:
         if position.offset > MAX_NEAREST_OFFSET:
             raise InvalidInput("cursor", "the feed ends here")
         fetch = request.limit + 1
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             scores: dict[int, float] = {}
             if sort is FeedSort.BEST_MATCH:
                 ranked, scores = await self._best_match(uow, viewer, criteria)
@@ -177,7 +177,7 @@ class FeedUseCases:
             return {}
 
         async def every_application() -> bytes:
-            async with self._deps.uow() as uow:
+            async with self._deps.uow(read_only=True) as uow:
                 return encode_refs(await uow.feed.applications_of(viewer.user_id, None))
 
         raw = await self._deps.cache.get_or_load(

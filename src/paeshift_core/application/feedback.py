@@ -44,7 +44,7 @@ class FeedbackUseCases:
         self, principal: Principal, request: PageRequest, *, status: FeedbackStatus | None = None
     ) -> Page[Feedback]:
         require_admin(principal, "handle feedback")
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             rows = await uow.feedback.page(
                 status=status, after=request.after_key, limit=request.fetch
             )

@@ -233,7 +233,7 @@ class FundingUseCases:
 
     async def get_intent(self, principal: Principal, reference: str) -> PaymentIntent:
         """The payer (or an admin) reads a payment's state."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             intent = await self._intent(uow.payment_intents, reference)
         if intent.payer_id != principal.user_id and principal.role is not Role.ADMIN:
             raise NotFound(f"payment {reference} not found")

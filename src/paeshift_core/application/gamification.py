@@ -275,7 +275,7 @@ class GamificationUseCases:
         self._leaderboard = leaderboard
 
     async def my_achievements(self, principal: Principal) -> MyAchievements:
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             found = await uow.achievements.get_many([principal.user_id])
             badges = await uow.awards.list_for_user(principal.user_id, badges_only=True)
         achievements = found[principal.user_id]
@@ -312,7 +312,7 @@ class GamificationUseCases:
         if not 1 <= limit <= 100:
             raise InvalidInput("limit", "must be between 1 and 100")
         standings: Standings | None = await self._leaderboard.top(board, limit)
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             if standings is None:
                 scores = await source(uow)
                 await self._leaderboard.replace(board, scores)

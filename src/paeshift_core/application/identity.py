@@ -346,7 +346,7 @@ class IdentityUseCases:
         claims = self._deps.tokens.verify_access(access_token, self._deps.clock.now())
 
         async def role_of_user_who_may_log_in() -> bytes:
-            async with self._deps.uow() as uow:
+            async with self._deps.uow(read_only=True) as uow:
                 try:
                     user = await uow.users.get(claims.user_id)
                 except NotFound:

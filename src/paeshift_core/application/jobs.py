@@ -205,7 +205,7 @@ class JobUseCases:
         or ``completed``; a ``pending`` job only its client and admins; a ``canceled`` one its
         client, admins and the workers who had applied to it (they were told it was
         canceled). NotFound for anyone else."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             job = await uow.jobs.get(job_id)
             require_job_visible(job, principal)
             mine = (
@@ -230,7 +230,7 @@ class JobUseCases:
         """The caller's own posted jobs, newest first, with per-job counts (two statements:
         the page of jobs, then one grouped count). Any role: a client who switched to
         applicant still sees the jobs they posted."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             jobs = await uow.jobs.list_for_client(
                 principal.user_id, statuses=statuses, after=page.after_key, limit=page.fetch
             )

@@ -463,7 +463,7 @@ class NotificationUseCases:
         self, principal: Principal, page: PageRequest, *, unread_only: bool = False
     ) -> NotificationList:
         """The caller's notifications, newest first, and how many are unread."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             rows = await uow.notifications.page_for_user(
                 principal.user_id, unread_only=unread_only, after=page.after_key, limit=page.fetch
             )
@@ -471,7 +471,7 @@ class NotificationUseCases:
         return NotificationList(page=page_of(rows, page, by_created), unread=unread)
 
     async def unread_count(self, principal: Principal) -> int:
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             return await uow.notifications.count_unread(principal.user_id)
 
     async def mark_read(self, principal: Principal, notification_id: int) -> Notification:
@@ -497,7 +497,7 @@ class NotificationUseCases:
             return changed
 
     async def preferences(self, principal: Principal) -> NotificationPreferences:
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             found = await uow.notification_preferences.find(principal.user_id)
         return found or NotificationPreferences(id=principal.user_id)
 

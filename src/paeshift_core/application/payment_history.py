@@ -33,7 +33,7 @@ class PaymentHistoryUseCases:
         self, principal: Principal, job_id: int, request: PageRequest
     ) -> Page[PaymentIntent]:
         """A job's payment attempts, newest first (its client or an admin)."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             await owned_job(uow, principal, job_id, or_admin=True)
             rows = await uow.payment_intents.page_for_job(
                 job_id, after=request.after_key, limit=request.fetch
@@ -54,7 +54,7 @@ class PaymentHistoryUseCases:
 
     async def mine(self, principal: Principal, request: PageRequest) -> Page[PaymentIntent]:
         """The caller's own payments (as payer), newest first."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             rows = await uow.payment_intents.page_for_payer(
                 principal.user_id, after=request.after_key, limit=request.fetch
             )

@@ -59,7 +59,7 @@ class ProfileUseCases:
         self._deps = deps
 
     async def me(self, principal: Principal) -> User:
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             return await uow.users.get(principal.user_id)
 
     async def update_profile(self, principal: Principal, changes: ProfileChanges) -> User:

@@ -42,7 +42,7 @@ class PublicProfileUseCases:
         self._deps = deps
 
     async def get(self, user_id: int) -> PublicProfile:
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             user = await uow.users.get(user_id)
             if not user.is_active:
                 raise NotFound(f"user {user_id} not found")

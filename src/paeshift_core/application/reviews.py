@@ -165,7 +165,7 @@ class ReviewUseCases:
     async def list_for_user(self, user_id: int, request: PageRequest) -> UserReviews:
         """Public: a user's reviews newest first and their summary, in three statements
         whatever the page size (page, the user and the reviewers, summary)."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             reviews = await uow.reviews.page_for_reviewee(
                 user_id, after=request.after_key, limit=request.fetch
             )
@@ -179,7 +179,7 @@ class ReviewUseCases:
     async def list_by_author(self, user_id: int, request: PageRequest) -> Page[Review]:
         """Public: the reviews a user wrote, newest first (reviews are public on their
         reviewee's profile already), in one statement."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             reviews = await uow.reviews.page_for_reviewer(
                 user_id, after=request.after_key, limit=request.fetch
             )
@@ -201,5 +201,5 @@ class ReviewUseCases:
 
     async def summaries(self, user_ids: Sequence[int]) -> dict[int, RatingSummary]:
         """Rating summaries of several users in one statement (public profiles, the feed)."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             return await uow.rating_summaries.get_many(user_ids)

@@ -71,7 +71,7 @@ class SavedJobUseCases:
 
     async def list_saved(self, principal: Principal, page: PageRequest) -> Page[SavedJobRow]:
         """The caller's bookmarks, newest first, each with its job as it is now."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             saved = await uow.saved_jobs.list_for_user(
                 principal.user_id, after=page.after_key, limit=page.fetch
             )

@@ -37,13 +37,13 @@ class WalletUseCases:
 
     async def summary(self, principal: Principal) -> WalletSummary:
         """The caller's own available balance (never anyone else's)."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             balance = await uow.ledger.balance(wallet_account(principal.user_id))
         return WalletSummary(user_id=principal.user_id, balance=balance)
 
     async def statement(self, principal: Principal, page: PageRequest) -> Page[StatementLine]:
         """The caller's wallet entries, newest first: one keyset statement per page."""
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             entries = await uow.ledger.statement(
                 wallet_account(principal.user_id), after=page.after_key, limit=page.fetch
             )

@@ -183,14 +183,14 @@ class WithdrawalUseCases:
             return withdrawal
 
     async def list_mine(self, principal: Principal) -> list[Withdrawal]:
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             found = await uow.withdrawals.list_for_user_since(
                 principal.user_id, datetime.min.replace(tzinfo=ZoneInfo("UTC"))
             )
         return sorted(found, key=lambda w: (w.created_at, w.id), reverse=True)
 
     async def get(self, principal: Principal, withdrawal_id: int) -> Withdrawal:
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(read_only=True) as uow:
             withdrawal = await uow.withdrawals.get(withdrawal_id)
         if withdrawal.user_id != principal.user_id and principal.role is not Role.ADMIN:
             raise NotFound(f"withdrawal {withdrawal_id} not found")

@@ -37,6 +37,10 @@ from paeshift_core.ports.repositories import (
 from paeshift_core.ports.reviews import RatingSummaries, ReviewRepository
 
 
+class ReadOnlyUnitOfWork(RuntimeError):
+    """A write through a unit of work opened with ``read_only=True``: a bug in the use case."""
+
+
 class UnitOfWork(Protocol):
     # Read-only members: a protocol attribute would be invariant, so an adapter's concrete
     # repository type (e.g. MemoryUserRepository) would not satisfy it.
@@ -123,6 +127,12 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork:
-        """A new, unshared unit of work."""
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+        """A new, unshared unit of work.
+
+        ``read_only``: the use case only reads, so the adapter may skip the transaction
+        (PostgreSQL runs each statement on its own, saving the ``BEGIN`` and ``ROLLBACK``
+        round trips; at READ COMMITTED each statement saw its own snapshot anyway). Such a
+        unit of work refuses to write: ``commit`` raises ``ReadOnlyUnitOfWork``.
+        """
         ...
