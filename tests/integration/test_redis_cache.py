@@ -8,6 +8,7 @@ import time
 
 import pytest
 from prometheus_client import REGISTRY
+from redis.asyncio import Redis
 
 from adapters.redis.cache import RedisCache
 from adapters.redis.resilience import CircuitState
@@ -205,3 +206,17 @@ async def test_a_key_invalidation_drops_the_value_so_a_lost_generation_revives_n
     assert await guard.client.get(cache.keys.value("jobs", "1")) is None  # memory freed at once
     await guard.client.delete(cache.keys.key_generation("jobs", "1"))  # as if evicted
     assert await cache.get_or_load("jobs", "1", load, 60) == b"v2"
+
+
+async def test_calls_beyond_the_pool_wait_for_a_connection(redis_sandbox: RedisSandbox) -> None:
+    """A burst larger than the pool queues for connections: no failure, the breaker stays
+    closed (redis-py's default pool failed such calls at once and opened the breaker)."""
+    guard = redis_sandbox.guard(max_connections=2, timeout_s=2.0)
+    key = f"{redis_sandbox.prefix}:burst"
+
+    async def slow_get(client: Redis) -> object:
+        return await client.blpop([key], timeout=0.02)  # holds its connection for 20 ms
+
+    results = await asyncio.gather(*(guard.run("burst", slow_get) for _ in range(20)))
+    assert results == [None] * 20
+    assert circuit_state(guard) is CircuitState.CLOSED
