@@ -7,10 +7,12 @@ Paging:
 - ``nearest`` pages by an offset carried in the cursor (the SQL orders by the exact distance);
 - ``best_match`` ranks a bounded candidate set, the :data:`BEST_MATCH_CANDIDATES` nearest
   matching jobs (soonest ones without a point), with the formula of ``domain/feed.py``, and
-  pages through that ranking by an offset in the cursor. Deeper than that the feed ends.
+  pages through that ranking by an offset in the cursor. Deeper than that the feed ends. The
+  candidates are a cached read model shared by every viewer (``best_match.py``).
 
-Statements per page: the page (one), the viewer's applications to its jobs (one), and for
-best match the viewer's skills and the clients' rating summaries (one each): never per item.
+Statements per page: the page (one; for best match the candidates and their clients' rating
+summaries, one each, on a cache miss), the viewer's skills for best match (one), and the
+viewer's own applications (none on a cache hit, ``my_applications``): never per item.
 """
 
 from __future__ import annotations
@@ -23,17 +25,24 @@ from datetime import UTC, datetime, timedelta
 
 from attrs import field, frozen
 
+from paeshift_core.application.best_match import (
+    BEST_MATCH_CANDIDATES,
+    BEST_MATCH_TTL_S,
+    Candidate,
+    candidates_key,
+    decode_candidates,
+    encode_candidates,
+    feed_job,
+    ranked,
+)
 from paeshift_core.application.context import Deps, Principal
 from paeshift_core.application.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
-from paeshift_core.application.read_models import MY_APPLICATIONS, MY_APPLICATIONS_TTL_S
+from paeshift_core.application.read_models import FEED, MY_APPLICATIONS, MY_APPLICATIONS_TTL_S
 from paeshift_core.domain.applications import ApplicationStatus
 from paeshift_core.domain.errors import InvalidInput
-from paeshift_core.domain.feed import FeedCriteria, FeedSort, match_score, skill_overlap
+from paeshift_core.domain.feed import FeedCriteria, FeedSort
 from paeshift_core.ports.feed import ApplicationRef, FeedJob, FeedKey
-from paeshift_core.ports.unit_of_work import UnitOfWork
 
-#: How many matching jobs best match ranks (nearest first, or soonest without a point).
-BEST_MATCH_CANDIDATES = 300
 #: The deepest offset ``nearest`` pages to (each page is one bounded statement).
 MAX_NEAREST_OFFSET = 5_000
 
@@ -136,21 +145,21 @@ class FeedUseCases:
         if position.offset > MAX_NEAREST_OFFSET:
             raise InvalidInput("cursor", "the feed ends here")
         fetch = request.limit + 1
-        async with self._deps.uow(read_only=True) as uow:
-            scores: dict[int, float] = {}
-            if sort is FeedSort.BEST_MATCH:
-                ranked, scores = await self._best_match(uow, viewer, criteria)
-                rows = ranked[position.offset : position.offset + fetch]
-            elif sort is FeedSort.NEAREST:
-                rows = await uow.feed.page(criteria, sort, offset=position.offset, limit=fetch)
-            else:
-                rows = await uow.feed.page(criteria, sort, after=position.key, limit=fetch)
-            jobs = rows[: request.limit]
-            mine = (
-                await uow.feed.applications_of(viewer.user_id, [j.id for j in jobs])
-                if viewer is not None and jobs
-                else {}
-            )
+        scores: dict[int, float] = {}
+        if sort is FeedSort.BEST_MATCH:
+            window = (await self._best_match(viewer, criteria))[
+                position.offset : position.offset + fetch
+            ]
+            rows = [feed_job(candidate) for _, candidate in window]
+            scores = {candidate["id"]: score for score, candidate in window}
+        else:
+            async with self._deps.uow(read_only=True) as uow:
+                if sort is FeedSort.NEAREST:
+                    rows = await uow.feed.page(criteria, sort, offset=position.offset, limit=fetch)
+                else:
+                    rows = await uow.feed.page(criteria, sort, after=position.key, limit=fetch)
+        jobs = rows[: request.limit]
+        mine = {} if viewer is None else await self.my_applications(viewer, [j.id for j in jobs])
         items = tuple(FeedItem(j, mine.get(j.id), scores.get(j.id)) for j in jobs)
         more = len(rows) > request.limit
         if not more:
@@ -187,28 +196,26 @@ class FeedUseCases:
         return {job_id: refs[job_id] for job_id in job_ids if job_id in refs}
 
     async def _best_match(
-        self, uow: UnitOfWork, viewer: Principal | None, criteria: FeedCriteria
-    ) -> tuple[list[FeedJob], dict[int, float]]:
-        """The candidates ranked by score (ties: soonest start, then id) and their scores."""
-        base = FeedSort.NEAREST if criteria.near is not None else FeedSort.SOONEST
-        candidates = await uow.feed.page(criteria, base, limit=BEST_MATCH_CANDIDATES)
+        self, viewer: Principal | None, criteria: FeedCriteria
+    ) -> list[tuple[float, Candidate]]:
+        """The cached candidates scored with the viewer's skills, best first."""
+
+        async def load() -> bytes:
+            base = FeedSort.NEAREST if criteria.near is not None else FeedSort.SOONEST
+            async with self._deps.uow(read_only=True) as uow:
+                jobs = await uow.feed.page(criteria, base, limit=BEST_MATCH_CANDIDATES)
+                clients = sorted({j.client_id for j in jobs})
+                summaries = await uow.rating_summaries.get_many(clients) if clients else {}
+            return encode_candidates(jobs, {c: s.average for c, s in summaries.items()})
+
+        raw = await self._deps.cache.get_or_load(
+            FEED, candidates_key(criteria), load, BEST_MATCH_TTL_S
+        )
         skills: tuple[str, ...] = ()
         if viewer is not None:
-            skills = tuple((await uow.users.get(viewer.user_id)).skills)
-        clients = sorted({j.client_id for j in candidates})
-        summaries = await uow.rating_summaries.get_many(clients) if clients else {}
-        scores = {
-            j.id: match_score(
-                skills=skill_overlap(skills, j.subcategory_name, j.title),
-                distance_km=j.distance_km,
-                client_rating=(
-                    summaries[j.client_id].average if j.client_id in summaries else None
-                ),
-            )
-            for j in candidates
-        }
-        ranked = sorted(candidates, key=lambda j: (-scores[j.id], j.starts_at, j.id))
-        return ranked, scores
+            async with self._deps.uow(read_only=True) as uow:
+                skills = tuple((await uow.users.get(viewer.user_id)).skills)
+        return ranked(decode_candidates(raw), skills)
 
 
 def encode_refs(refs: dict[int, ApplicationRef]) -> bytes:

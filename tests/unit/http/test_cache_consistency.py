@@ -260,3 +260,24 @@ async def test_best_match_for_a_viewer_is_ranked_by_their_own_skills(
     assert personal[0]["match_score"] > anonymous[0]["match_score"]
     again = (await api.get("/api/v1/jobs", params=params)).json()["items"]
     assert again[0]["match_score"] == anonymous[0]["match_score"]
+
+
+async def test_a_viewers_best_match_follows_funding_applying_and_accepting(
+    api: Client, login: Login
+) -> None:
+    """The candidates are cached for everyone; the viewer's page still shows each change."""
+    owner, worker, other = await login("client"), await login("applicant"), await login("applicant")
+    params: dict[str, str | int] = {"sort": "best_match", "limit": 100}
+
+    async def item(job_id: int) -> Any:
+        items = (await api.get("/api/v1/jobs", params=params, headers=worker)).json()["items"]
+        return next((i for i in items if i["id"] == job_id), None)
+
+    job: int = (await post_job(api, owner, applicants_needed=2))["id"]
+    assert await item(job) is None
+    await fund_with_sandbox(api, owner, job)
+    assert (await item(job))["free_seats"] == 2
+    application = await apply(api, worker, job)
+    assert (await item(job))["my_application"] == {"id": application, "status": "applied"}
+    await accepted(api, owner, other, job)
+    assert (await item(job))["free_seats"] == 1

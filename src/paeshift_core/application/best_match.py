@@ -1,0 +1,133 @@
+"""Best-match candidates as a cached read model (the feed namespace).
+
+Best match ranks the :data:`BEST_MATCH_CANDIDATES` jobs matching a query (nearest first, or
+soonest without a point) by a score whose only viewer-specific part is the viewer's skills.
+The candidates and their clients' average ratings are the same for every viewer, and loading
+them was the costliest read of a logged-in session (a 300-row statement mapped through full
+jobs, plus the rating summaries: about a fifth of the server's CPU in the mixed benchmark).
+So they are cached per query under the ``feed`` namespace, which every change of feed
+membership, free seats or client ratings invalidates (``read_models.py``); a viewer's request
+then scores the cached candidates with their own skills and builds jobs for its page only.
+
+The value is JSON (standard library: the core takes no serializer): one object per candidate
+with the fields of :class:`FeedJob` in plain types, ``starts_us`` (the start in µs since the
+epoch, for the tie-break) and ``rating`` (the client's average or null).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time
+from typing import Any
+
+from paeshift_core.domain.feed import FeedCriteria, match_score, skill_overlap
+from paeshift_core.domain.geo import GeoPoint
+from paeshift_core.domain.jobs import ShiftType
+from paeshift_core.domain.money import Money
+from paeshift_core.domain.schedule import JobType
+from paeshift_core.ports.feed import FeedJob
+
+#: How many matching jobs best match ranks (nearest first, or soonest without a point).
+BEST_MATCH_CANDIDATES = 300
+#: Like the public feed pages: invalidation is explicit, the TTL only a safety net.
+BEST_MATCH_TTL_S = 300
+
+Candidate = Mapping[str, Any]
+
+
+def candidates_key(criteria: FeedCriteria) -> str:
+    """The cache key of a query's candidates: a digest of every criterion (attrs repr)."""
+    return "bm-" + hashlib.blake2b(repr(criteria).encode(), digest_size=16).hexdigest()
+
+
+def encode_candidates(jobs: Sequence[FeedJob], ratings: Mapping[int, float | None]) -> bytes:
+    """``jobs`` (in candidate order) with their clients' ``ratings`` as JSON."""
+    return json.dumps(
+        [_plain(job, ratings.get(job.client_id)) for job in jobs], separators=(",", ":")
+    ).encode()
+
+
+def decode_candidates(raw: bytes) -> list[Candidate]:
+    return list(json.loads(raw))
+
+
+def ranked(candidates: Sequence[Candidate], skills: Sequence[str]) -> list[tuple[float, Candidate]]:
+    """Candidates with their scores, best first (ties: soonest start, then id)."""
+    scored = [
+        (
+            match_score(
+                skills=skill_overlap(skills, c["subcategory_name"], c["title"]),
+                distance_km=c["distance_km"],
+                client_rating=c["rating"],
+            ),
+            c,
+        )
+        for c in candidates
+    ]
+    scored.sort(key=lambda sc: (-sc[0], sc[1]["starts_us"], sc[1]["id"]))
+    return scored
+
+
+def _plain(job: FeedJob, rating: float | None) -> dict[str, Any]:
+    location = job.location
+    return {
+        "id": job.id,
+        "client_id": job.client_id,
+        "title": job.title,
+        "description": job.description,
+        "industry_id": job.industry_id,
+        "subcategory_id": job.subcategory_id,
+        "subcategory_name": job.subcategory_name,
+        "shift_type": job.shift_type.value,
+        "job_type": job.job_type.value,
+        "start_date": job.start_date.isoformat(),
+        "end_date": job.end_date.isoformat(),
+        "start_time": job.start_time.isoformat(),
+        "end_time": job.end_time.isoformat(),
+        "timezone": job.timezone,
+        "starts_at": job.starts_at.isoformat(),
+        "starts_us": round(job.starts_at.timestamp() * 1_000_000),
+        "ends_at": job.ends_at.isoformat(),
+        "hourly_rate": [job.hourly_rate.amount, job.hourly_rate.currency],
+        "worker_pay": [job.worker_pay.amount, job.worker_pay.currency],
+        "seats": job.seats,
+        "free_seats": job.free_seats,
+        "address": job.address,
+        "location": None if location is None else [location.latitude, location.longitude],
+        "created_at": job.created_at.isoformat(),
+        "distance_km": job.distance_km,
+        "rating": rating,
+    }
+
+
+def feed_job(c: Candidate) -> FeedJob:
+    """The :class:`FeedJob` a cached candidate stands for."""
+    location = c["location"]
+    return FeedJob(
+        id=c["id"],
+        client_id=c["client_id"],
+        title=c["title"],
+        description=c["description"],
+        industry_id=c["industry_id"],
+        subcategory_id=c["subcategory_id"],
+        subcategory_name=c["subcategory_name"],
+        shift_type=ShiftType(c["shift_type"]),
+        job_type=JobType(c["job_type"]),
+        start_date=date.fromisoformat(c["start_date"]),
+        end_date=date.fromisoformat(c["end_date"]),
+        start_time=time.fromisoformat(c["start_time"]),
+        end_time=time.fromisoformat(c["end_time"]),
+        timezone=c["timezone"],
+        starts_at=datetime.fromisoformat(c["starts_at"]),
+        ends_at=datetime.fromisoformat(c["ends_at"]),
+        hourly_rate=Money(*c["hourly_rate"]),
+        worker_pay=Money(*c["worker_pay"]),
+        seats=c["seats"],
+        free_seats=c["free_seats"],
+        address=c["address"],
+        location=None if location is None else GeoPoint(*location),
+        created_at=datetime.fromisoformat(c["created_at"]),
+        distance_km=c["distance_km"],
+    )

@@ -1,0 +1,48 @@
+"""The cached best-match candidates (``application/best_match.py``): what comes back out of
+the cache is the job that went in, and the ranking is the documented one."""
+
+from __future__ import annotations
+
+from attrs import evolve
+
+from paeshift_core.application.best_match import (
+    candidates_key,
+    decode_candidates,
+    encode_candidates,
+    feed_job,
+    ranked,
+)
+from paeshift_core.domain.feed import FeedCriteria
+from paeshift_core.domain.geo import GeoPoint
+from paeshift_core.ports.feed import FeedJob
+from tests.contracts import builders as b
+
+HOSPITALITY = b.industry(100)
+
+
+def _feed_job(job_id: int, client_id: int, *, distance_km: float | None = None) -> FeedJob:
+    return FeedJob.of(b.job(job_id, client_id, HOSPITALITY), "Waiter", distance_km)
+
+
+def test_a_candidate_reads_back_as_the_same_job() -> None:
+    located = evolve(_feed_job(1, 7, distance_km=2.5), location=GeoPoint(6.5244, 3.3792))
+    jobs = [located, _feed_job(2, 8)]
+    back = [feed_job(c) for c in decode_candidates(encode_candidates(jobs, {7: 4.5}))]
+    assert back == jobs
+
+
+def test_ranking_uses_skills_then_rating_then_start_and_id() -> None:
+    waiter = _feed_job(1, 7)
+    other = evolve(_feed_job(2, 8), subcategory_name="Bartender", title="Bar shift")
+    same_as_other = evolve(other, id=3)
+    candidates = decode_candidates(encode_candidates([same_as_other, other, waiter], {8: 5.0}))
+    by_skill = [c["id"] for _, c in ranked(candidates, ["waiter"])]
+    assert by_skill[0] == 1
+    assert [c["id"] for _, c in ranked(candidates, [])] == [2, 3, 1]  # rated client first
+
+
+def test_every_criterion_is_part_of_the_key() -> None:
+    plain = FeedCriteria()
+    assert candidates_key(plain) == candidates_key(FeedCriteria())
+    assert candidates_key(plain) != candidates_key(FeedCriteria(industry_id=1))
+    assert candidates_key(plain) != candidates_key(FeedCriteria(terms=("cook",)))
