@@ -88,6 +88,14 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 """
 
+# Store a filled value (KEYS[1], ARGV[1] with TTL ARGV[2] ms) and release the fill's lock
+# (KEYS[2], if this process holds it with token ARGV[3]): one round trip for both.
+_STORE_SCRIPT = """
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+return 1
+"""
+
 
 def check_name(kind: str, name: str) -> str:
     """Namespaces and prefixes are code constants, safe in keys, globs and metric labels."""
@@ -155,6 +163,7 @@ class RedisCache:
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
         self._generation = guard.client.register_script(_GENERATION_SCRIPT)
         self._unlock = guard.client.register_script(_UNLOCK_SCRIPT)
+        self._store_and_unlock = guard.client.register_script(_STORE_SCRIPT)
         self._flights: dict[tuple[object, ...], asyncio.Future[tuple[bytes, Result]]] = {}
         self._pending: set[tuple[str, str | None]] = set()
         self._local_epoch = 0  # bumped by every invalidate here; keys bypass-mode flights
@@ -260,9 +269,9 @@ class RedisCache:
             if locked:
                 await self._release(lock_key, token)
             raise
-        # After a failed fill skip the unlock too (the lock expires): one timeout per call.
-        if await self._store(slot, value, ttl_s) and locked:
-            await self._release(lock_key, token)
+        # A lost store only means the next reader loads again, and a lost unlock only delays
+        # other processes' fill until the lock expires: one timeout per call at most.
+        await self._store(slot, value, ttl_s, lock_key, token if locked else "")
         return value, "miss"
 
     async def _wait_for(self, slot: _Slot) -> bytes | None:
@@ -281,16 +290,18 @@ class RedisCache:
                 return found
         return None
 
-    async def _store(self, slot: _Slot, value: bytes, ttl_s: int) -> bool:
+    async def _store(
+        self, slot: _Slot, value: bytes, ttl_s: int, lock_key: str, token: str
+    ) -> None:
+        """Store the value and release the lock held with ``token`` ("": none)."""
         ttl_ms = jittered_ttl_ms(min(ttl_s, self._max_ttl_s), self._rng)
-        value_key, stamped = self.keys.value(slot[0], slot[1]), stamp(slot) + value
-        # A lost fill only means the next reader loads again.
-        return await self._guard.best_effort(
-            "cache set", lambda r: r.set(value_key, stamped, px=ttl_ms)
+        keys = [self.keys.value(slot[0], slot[1]), lock_key]
+        args: list[bytes | int | str] = [stamp(slot) + value, ttl_ms, token]
+        await self._guard.best_effort(
+            "cache set", lambda r: self._store_and_unlock(keys=keys, args=args, client=r)
         )
 
     async def _release(self, lock_key: str, token: str) -> None:
-        # A lost unlock only delays other processes' fill until the lock expires.
         await self._guard.best_effort(
             "cache unlock", lambda r: self._unlock(keys=[lock_key], args=[token], client=r)
         )
