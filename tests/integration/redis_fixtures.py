@@ -65,7 +65,6 @@ class RedisSandbox:
         timeout_s: float = 0.25,
         failure_threshold: int = 5,
         reset_timeout_s: float = 5.0,
-        max_connections: int = 100,
     ) -> RedisGuard:
         """A production guard on the test server (or ``url``) with a new pool; closed after."""
         target = url or self.url
@@ -75,7 +74,6 @@ class RedisSandbox:
             timeout_s=timeout_s,
             failure_threshold=failure_threshold,
             reset_timeout_s=reset_timeout_s,
-            max_connections=max_connections,
         )
         self._guards.append(guard)
         return guard
