@@ -380,6 +380,28 @@ class StorageContract:
             reliability = await uow.applications.reliability_of([WORKER])
             assert reliability[WORKER].basis == 0
 
+    async def test_a_job_with_its_counts_in_one_read(self, storage: Storage) -> None:
+        _, job = await seed(storage)
+        async with storage.uow(read_only=True) as uow:
+            alone, none = await uow.jobs.get_with_counts(job.id)
+            with pytest.raises(NotFound):
+                await uow.jobs.get_with_counts(999)
+        assert state(alone) == state(job)
+        assert none.applicants == 0
+        async with storage.uow() as uow:
+            rejected = b.application(601, job.id, OTHER)
+            rejected.reject(NOW)
+            for application in (b.application(600, job.id, WORKER), rejected):
+                await uow.applications.add(application)
+            await uow.commit()
+        async with storage.uow() as uow:
+            loaded, counts = await uow.jobs.get_with_counts(job.id)
+            assert await uow.jobs.get(job.id) is loaded  # tracked like any loaded job
+        assert state(loaded) == state(job)
+        assert counts.of([ApplicationStatus.REJECTED]) == 1
+        assert counts.awaiting_decision == 1
+        assert counts.applicants == 2
+
     # -- money --------------------------------------------------------------------------
     async def test_payment_references_are_unique(self, storage: Storage) -> None:
         _, job = await seed(storage)

@@ -99,6 +99,11 @@ class MemoryJobRepository(MemoryRepository[Job]):
     table = "jobs"
     noun = "job"
 
+    async def get_with_counts(self, job_id: int) -> tuple[Job, ApplicationCounts]:
+        job = await self.get(job_id)
+        counts = await MemoryApplicationRepository(self._uow).count_by_job([job_id])
+        return job, counts[job_id]
+
     async def get_many(self, job_ids: Sequence[int]) -> dict[int, Job]:
         wanted = set(job_ids)
         return {j.id: j for j in self._select(lambda j: j.id in wanted)}

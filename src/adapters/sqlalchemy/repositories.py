@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, true
 
 from adapters.sqlalchemy import mappers as m
 from adapters.sqlalchemy import tables as t
@@ -26,6 +26,7 @@ from paeshift_core.domain.applications import Application, ApplicationCounts, Ap
 from paeshift_core.domain.catalog import Industry
 from paeshift_core.domain.codes import CodeAttempts, CodePurpose, OneTimeCode
 from paeshift_core.domain.disputes import Dispute, DisputeStatus
+from paeshift_core.domain.errors import NotFound
 from paeshift_core.domain.jobs import Job, JobStatus
 from paeshift_core.domain.payments import (
     IntentStatus,
@@ -174,6 +175,33 @@ class SqlJobRepository(SqlRepository[Job]):
             return {}
         found = await self._uow.load(JOBS, t.jobs.c.id.in_(list(set(job_ids))))
         return {j.id: j for j in found}
+
+    async def get_with_counts(self, job_id: int) -> tuple[Job, ApplicationCounts]:
+        """The job's row once per status of its applications (once with NULLs without any):
+        the job LEFT JOINed to its grouped counts."""
+        a = t.applications.c
+        counts = (
+            select(a.status.label("counted_status"), func.count().label("counted"))
+            .where(a.job_id == job_id)
+            .group_by(a.status)
+            .subquery()
+        )
+        query = (
+            select(t.jobs, counts)
+            .select_from(t.jobs.outerjoin(counts, true()))
+            .where(t.jobs.c.id == job_id)
+        )
+        rows = (await self._uow.execute(query)).mappings().all()
+        if not rows:
+            raise NotFound(f"job {job_id} not found")
+        job_row = {column.name: rows[0][column.name] for column in t.jobs.c}
+        (job,) = await self._uow.adopt(JOBS, [job_row])
+        by_status = {
+            ApplicationStatus(r["counted_status"]): r["counted"]
+            for r in rows
+            if r["counted_status"] is not None
+        }
+        return job, ApplicationCounts(by_status)
 
     async def list_for_client(
         self,

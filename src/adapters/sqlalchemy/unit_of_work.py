@@ -177,7 +177,11 @@ class SqlUnitOfWorkBase:
             query = query.limit(limit)
         if for_update:
             query = query.with_for_update()
-        rows = [dict(r) for r in (await self.execute(query)).mappings()]
+        return await self.adopt(mapping, [dict(r) for r in (await self.execute(query)).mappings()])
+
+    async def adopt(self, mapping: AggregateMapping[A], rows: list[Row]) -> list[A]:
+        """The aggregates of rows read by a repository's own query, tracked like ``load``'s."""
+        table = mapping.table
         fresh = [r for r in rows if (table.name, r["id"]) not in self._entries]
         children = await self._load_children(mapping, [r["id"] for r in fresh])
         found: list[A] = []

@@ -206,7 +206,7 @@ class JobUseCases:
         client, admins and the workers who had applied to it (they were told it was
         canceled). NotFound for anyone else."""
         async with self._deps.uow(read_only=True) as uow:
-            job = await uow.jobs.get(job_id)
+            job, counts = await uow.jobs.get_with_counts(job_id)
             require_job_visible(job, principal)
             mine = (
                 None
@@ -218,7 +218,6 @@ class JobUseCases:
                 owner or mine is not None or is_admin(principal)
             ):
                 raise NotFound(f"job {job.id} not found")
-            counts = (await uow.applications.count_by_job([job.id]))[job.id]
         return JobDetail(job=job, counts=counts, my_application=mine)
 
     async def list_my_jobs(

@@ -87,6 +87,11 @@ class JobRepository(Protocol):
         """The jobs that exist among ``job_ids`` (one ``WHERE id IN`` statement)."""
         ...
 
+    async def get_with_counts(self, job_id: int) -> tuple[Job, ApplicationCounts]:
+        """The job and its applications counted by status, in one statement (a job's detail:
+        half the statements of ``get`` then ``count_by_job``). NotFound if it does not exist."""
+        ...
+
     async def list_for_client(
         self,
         client_id: int,
