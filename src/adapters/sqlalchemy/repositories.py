@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, func, or_, select, true
 
 from adapters.sqlalchemy import mappers as m
 from adapters.sqlalchemy import tables as t
@@ -166,6 +166,27 @@ class SqlCatalogRepository(SqlRepository[Industry]):
         return await self._uow.load(INDUSTRIES, order_by=(t.industries.c.name,))
 
 
+def _job_with_counts() -> Select[Any]:
+    """A job's row once per status of its applications (once, with NULL counts, without
+    any): the job LEFT JOINed to its grouped counts. Built once: building and keying a
+    statement per call cost as much as running it (profile of the job detail benchmark)."""
+    a = t.applications.c
+    counts = (
+        select(a.status.label("counted_status"), func.count().label("counted"))
+        .where(a.job_id == bindparam("job_id"))
+        .group_by(a.status)
+        .subquery()
+    )
+    return (
+        select(t.jobs, counts)
+        .select_from(t.jobs.outerjoin(counts, true()))
+        .where(t.jobs.c.id == bindparam("job_id"))
+    )
+
+
+_JOB_WITH_COUNTS = _job_with_counts()
+
+
 class SqlJobRepository(SqlRepository[Job]):
     def __init__(self, uow: SqlUnitOfWorkBase) -> None:
         super().__init__(uow, JOBS)
@@ -177,21 +198,7 @@ class SqlJobRepository(SqlRepository[Job]):
         return {j.id: j for j in found}
 
     async def get_with_counts(self, job_id: int) -> tuple[Job, ApplicationCounts]:
-        """The job's row once per status of its applications (once with NULLs without any):
-        the job LEFT JOINed to its grouped counts."""
-        a = t.applications.c
-        counts = (
-            select(a.status.label("counted_status"), func.count().label("counted"))
-            .where(a.job_id == job_id)
-            .group_by(a.status)
-            .subquery()
-        )
-        query = (
-            select(t.jobs, counts)
-            .select_from(t.jobs.outerjoin(counts, true()))
-            .where(t.jobs.c.id == job_id)
-        )
-        rows = (await self._uow.execute(query)).mappings().all()
+        rows = (await self._uow.execute(_JOB_WITH_COUNTS, {"job_id": job_id})).mappings().all()
         if not rows:
             raise NotFound(f"job {job_id} not found")
         job_row = {column.name: rows[0][column.name] for column in t.jobs.c}

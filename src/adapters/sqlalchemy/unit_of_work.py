@@ -142,9 +142,10 @@ class SqlUnitOfWorkBase:
         return self._conn
 
     async def execute(
-        self, statement: Executable, parameters: list[Row] | None = None
+        self, statement: Executable, parameters: Row | list[Row] | None = None
     ) -> Result[Any]:
-        """Run one statement (``parameters``: executemany) in this transaction, begun on use."""
+        """Run one statement (``parameters``: bound values, or a list for executemany) in this
+        transaction, begun on use."""
         if self._read_only and getattr(statement, "is_dml", False):
             raise ReadOnlyUnitOfWork("this unit of work was opened read-only")
         conn = await self._connection()
@@ -196,7 +197,8 @@ class SqlUnitOfWorkBase:
                     aggregate=aggregate,
                     loaded_version=row["version"],
                     db_version=row["version"],
-                    snapshot=mapping.rows_of(aggregate),
+                    # What commit compares against; a read-only unit of work never commits.
+                    snapshot=None if self._read_only else mapping.rows_of(aggregate),
                 )
                 self._entries[key] = entry
             if not entry.deleted:
