@@ -3,8 +3,6 @@ computed over the memory unit of work's tables."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from adapters.memory.unit_of_work import MemoryUnitOfWorkBase
 from paeshift_core.domain.applications import Application
 from paeshift_core.domain.catalog import Industry
@@ -86,14 +84,9 @@ class MemoryFeedQuery:
             return found[offset : offset + limit]
         raise ValueError(f"the feed query does not sort by {sort.value}")
 
-    async def applications_of(
-        self, applicant_id: int, job_ids: Sequence[int] | None
-    ) -> dict[int, ApplicationRef]:
-        wanted = None if job_ids is None else set(job_ids)
+    async def applications_of(self, applicant_id: int) -> dict[int, ApplicationRef]:
         return {
             a.job_id: ApplicationRef(a.id, a.status)
             for a in self._uow.scan("applications")
-            if isinstance(a, Application)
-            and a.applicant_id == applicant_id
-            and (wanted is None or a.job_id in wanted)
+            if isinstance(a, Application) and a.applicant_id == applicant_id
         }

@@ -162,16 +162,9 @@ class SqlFeedQuery:
             for row in rows
         ]
 
-    async def applications_of(
-        self, applicant_id: int, job_ids: Sequence[int] | None
-    ) -> dict[int, ApplicationRef]:
+    async def applications_of(self, applicant_id: int) -> dict[int, ApplicationRef]:
         c = t.applications.c
         query = select(c.job_id, c.id, c.status).where(c.applicant_id == applicant_id)
-        if job_ids is not None:
-            wanted = sorted(set(job_ids))
-            if not wanted:
-                return {}
-            query = query.where(c.job_id.in_(wanted))
         return {
             job_id: ApplicationRef(app_id, ApplicationStatus(status))
             for job_id, app_id, status in await self._uow.rows(query)

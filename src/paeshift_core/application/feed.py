@@ -187,7 +187,7 @@ class FeedUseCases:
 
         async def every_application() -> bytes:
             async with self._deps.uow(read_only=True) as uow:
-                return encode_refs(await uow.feed.applications_of(viewer.user_id, None))
+                return encode_refs(await uow.feed.applications_of(viewer.user_id))
 
         raw = await self._deps.cache.get_or_load(
             MY_APPLICATIONS, str(viewer.user_id), every_application, MY_APPLICATIONS_TTL_S

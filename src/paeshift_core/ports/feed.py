@@ -13,7 +13,6 @@ are ``upcoming`` with a free seat and match the criteria, in one statement:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Protocol
 
@@ -112,9 +111,7 @@ class FeedQuery(Protocol):
         """At most ``limit`` matching jobs in ``sort`` order (not BEST_MATCH; see module)."""
         ...
 
-    async def applications_of(
-        self, applicant_id: int, job_ids: Sequence[int] | None
-    ) -> dict[int, ApplicationRef]:
-        """The applicant's applications to these jobs (``None``: to every job), by job id
-        (one statement)."""
+    async def applications_of(self, applicant_id: int) -> dict[int, ApplicationRef]:
+        """The applicant's applications to every job, by job id (one statement): the read
+        model ``FeedUseCases.my_applications`` caches per user."""
         ...
