@@ -153,8 +153,8 @@ class RedisGuard:
         beyond it at once (``MaxConnectionsError``): under a burst the breaker opened and the
         process served every read from the database, which made the burst worse (1,106
         openings in one overloaded benchmark run). A blocking pool (wait for a connection)
-        cost more than it saved: its condition lock turned a 300 requests/s run's calls into
-        thousands of timeouts. Connections are cheap for Redis; a call never waits for one.
+        was measured and dropped: with it a 300 requests/s run had 9,788 Redis calls time
+        out, against 51 without. Connections are cheap for Redis; a call never waits for one.
         """
         pool = ConnectionPool.from_url(
             url,
