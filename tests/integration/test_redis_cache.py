@@ -59,6 +59,20 @@ async def test_keys_follow_the_documented_layout(redis_sandbox: RedisSandbox) ->
     assert await guard.client.get(keys[1]) == generation + b".0|v1"
 
 
+async def test_a_failed_load_releases_its_lock_and_stores_nothing(
+    redis_sandbox: RedisSandbox,
+) -> None:
+    cache = RedisCache(redis_sandbox.guard(), prefix=redis_sandbox.prefix)
+
+    async def failing() -> bytes:
+        raise RuntimeError("database down")
+
+    with pytest.raises(RuntimeError):
+        await cache.get_or_load("jobs", "42", failing, 60)
+    keys = sorted(k.decode() for k in await redis_sandbox.keys())
+    assert keys == [f"{redis_sandbox.prefix}:{{jobs}}:gen"]
+
+
 async def test_processes_share_values_and_invalidations(redis_sandbox: RedisSandbox) -> None:
     reader = RedisCache(redis_sandbox.guard(), prefix=redis_sandbox.prefix)
     writer = RedisCache(redis_sandbox.guard(), prefix=redis_sandbox.prefix)

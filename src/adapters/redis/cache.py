@@ -82,16 +82,12 @@ end
 return nxt
 """
 
-# Delete a lock only if this process still holds it (it may have expired and been re-taken).
-_UNLOCK_SCRIPT = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
-
-# Store a filled value (KEYS[1], ARGV[1] with TTL ARGV[2] ms) and release the fill's lock
-# (KEYS[2], if this process holds it with token ARGV[3]): one round trip for both.
-_STORE_SCRIPT = """
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+# End a fill: store its value (KEYS[1], ARGV[1] with TTL ARGV[2] ms; an empty ARGV[1], as
+# after a failed load, stores nothing: stamped values are never empty) and release its lock
+# (KEYS[2]) only if this process still holds it with token ARGV[3] (it may have expired and
+# been re-taken): one round trip for both.
+_END_FILL_SCRIPT = """
+if ARGV[1] ~= '' then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
 if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
 return 1
 """
@@ -162,8 +158,7 @@ class RedisCache:
         self._lock_wait_s = lock_wait_s
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
         self._generation = guard.client.register_script(_GENERATION_SCRIPT)
-        self._unlock = guard.client.register_script(_UNLOCK_SCRIPT)
-        self._store_and_unlock = guard.client.register_script(_STORE_SCRIPT)
+        self._end_fill = guard.client.register_script(_END_FILL_SCRIPT)
         self._flights: dict[tuple[object, ...], asyncio.Future[tuple[bytes, Result]]] = {}
         self._pending: set[tuple[str, str | None]] = set()
         self._local_epoch = 0  # bumped by every invalidate here; keys bypass-mode flights
@@ -267,11 +262,9 @@ class RedisCache:
             value = await load()
         except BaseException:
             if locked:
-                await self._release(lock_key, token)
+                await self._finish(slot, b"", ttl_s, lock_key, token)
             raise
-        # A lost store only means the next reader loads again, and a lost unlock only delays
-        # other processes' fill until the lock expires: one timeout per call at most.
-        await self._store(slot, value, ttl_s, lock_key, token if locked else "")
+        await self._finish(slot, stamp(slot) + value, ttl_s, lock_key, token if locked else "")
         return value, "miss"
 
     async def _wait_for(self, slot: _Slot) -> bytes | None:
@@ -290,20 +283,17 @@ class RedisCache:
                 return found
         return None
 
-    async def _store(
-        self, slot: _Slot, value: bytes, ttl_s: int, lock_key: str, token: str
+    async def _finish(
+        self, slot: _Slot, stamped: bytes, ttl_s: int, lock_key: str, token: str
     ) -> None:
-        """Store the value and release the lock held with ``token`` ("": none)."""
+        """Store ``stamped`` (b"": nothing) and release the lock held with ``token`` ("": none).
+        A lost store only means the next reader loads again; a lost unlock only delays other
+        processes' fill until the lock expires."""
         ttl_ms = jittered_ttl_ms(min(ttl_s, self._max_ttl_s), self._rng)
         keys = [self.keys.value(slot[0], slot[1]), lock_key]
-        args: list[bytes | int | str] = [stamp(slot) + value, ttl_ms, token]
+        args: list[bytes | int | str] = [stamped, ttl_ms, token]
         await self._guard.best_effort(
-            "cache set", lambda r: self._store_and_unlock(keys=keys, args=args, client=r)
-        )
-
-    async def _release(self, lock_key: str, token: str) -> None:
-        await self._guard.best_effort(
-            "cache unlock", lambda r: self._unlock(keys=[lock_key], args=[token], client=r)
+            "cache set", lambda r: self._end_fill(keys=keys, args=args, client=r)
         )
 
     @staticmethod
