@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.http.auth import Services
 from adapters.http.services import ReferenceWork
 from adapters.sqlalchemy import tables as t
+from adapters.sqlalchemy.engine import for_reads_only
 from paeshift_core.domain.errors import Unavailable
 
 #: Keys the harness fills before a run; ``redis-get`` reads ``key % REDIS_KEYS``.
@@ -41,8 +42,7 @@ def pk_select(engine: AsyncEngine) -> ReferenceWork:
 
     async def run(key: int) -> object:
         async with engine.connect() as conn:
-            if engine.dialect.name == "postgresql":
-                await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await for_reads_only(conn)
             row = (await conn.execute(query.where(t.jobs.c.id == key))).first()
         return None if row is None else {"id": row.id, "title": row.title, "status": row.status}
 

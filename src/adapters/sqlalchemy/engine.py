@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from adapters.sqlalchemy.statement_timing import time_statements
 
@@ -85,3 +85,11 @@ def create_engine(url: str | URL, *, echo: bool = False, pool_size: int = 20) ->
         )
     time_statements(engine.sync_engine)  # per-request SQL counts and time (metrics, logs)
     return engine
+
+
+async def for_reads_only(conn: AsyncConnection) -> None:
+    """Run ``conn``'s statements outside a transaction on PostgreSQL (each on its own, no
+    ``BEGIN``/``ROLLBACK`` round trips; see ``unit_of_work.py``); until it goes back to the
+    pool. SQLite keeps its transaction (one snapshot, no round trips)."""
+    if conn.dialect.name == "postgresql":
+        await conn.execution_options(isolation_level="AUTOCOMMIT")

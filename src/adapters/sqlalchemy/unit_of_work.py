@@ -34,6 +34,7 @@ from sqlalchemy.sql import Executable
 
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.driver_errors import database_errors
+from adapters.sqlalchemy.engine import for_reads_only
 from adapters.sqlalchemy.event_codec import encode_event
 from adapters.sqlalchemy.mappers import Row, RowIn, to_utc
 from paeshift_core.domain.aggregate import Aggregate
@@ -136,8 +137,8 @@ class SqlUnitOfWorkBase:
         if self._conn is None:
             async with database_errors():
                 conn = await self._engine.connect()
-                if self._read_only and self.dialect == "postgresql":
-                    await conn.execution_options(isolation_level="AUTOCOMMIT")
+                if self._read_only:
+                    await for_reads_only(conn)
                 self._conn = conn
         return self._conn
 
