@@ -212,6 +212,32 @@ async def test_a_fill_loaded_before_an_invalidation_is_never_served(
     assert fresh.calls == 1
 
 
+async def test_reads_during_an_invalidation_do_not_bump_it_again(
+    redis_sandbox: RedisSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reads arriving while an invalidation is on its way wait for it: the namespace is
+    bumped once, and they share one fill of the new generation."""
+    cache, load = (
+        RedisCache(redis_sandbox.guard(timeout_s=2.0), prefix=redis_sandbox.prefix),
+        CountingLoader(),
+    )
+    assert await cache.get_or_load("feed", "1", load, 60) == b"v1"
+    bumps: list[list[str]] = []
+    run_generation = cache._run_generation
+
+    async def counted(what: str, keys: list[str], *, bump: bool, ttl_ms: int = 0) -> int:
+        if bump:
+            bumps.append(keys)
+        return await run_generation(what, keys, bump=bump, ttl_ms=ttl_ms)
+
+    monkeypatch.setattr(cache, "_run_generation", counted)
+    reads = [cache.get_or_load("feed", "1", load, 60) for _ in range(20)]
+    _, *values = await asyncio.gather(cache.invalidate("feed"), *reads)
+    assert bumps == [[cache.keys.namespace_generation("feed")]]
+    assert values == [b"v2"] * 20
+    assert load.calls == 2
+
+
 async def test_a_key_invalidation_drops_the_value_so_a_lost_generation_revives_nothing(
     redis_sandbox: RedisSandbox,
 ) -> None:
