@@ -37,6 +37,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import attrs
 import httpx
 import psycopg
 import redis
@@ -196,8 +197,34 @@ def fill_redis(url: str) -> None:
 
 
 # -- the server ----------------------------------------------------------------------------
+@attrs.frozen
+class Running:
+    """A started server: its address and the processes whose CPU time the report shows."""
+
+    base: str
+    pids: dict[str, int]
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds used so far by each process and its children (``serve`` has one child
+        per worker)."""
+        return {name: _tree_cpu_seconds(pid) for name, pid in self.pids.items()}
+
+
+def _tree_cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of ``pid`` and its descendants, from Linux ``/proc``."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as children:
+            kids = [int(child) for child in children.read().split()]
+    except OSError:
+        return 0.0  # gone
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_tree_cpu_seconds(kid) for kid in kids)
+
+
 @contextmanager
-def server(args: argparse.Namespace, log_dir: Path, *, cache: bool) -> Iterator[str]:
+def server(args: argparse.Namespace, log_dir: Path, *, cache: bool) -> Iterator[Running]:
     """``paeshift serve`` (and with ``--cache`` the worker) until the block ends."""
     env = {
         **os.environ,
@@ -238,7 +265,8 @@ def server(args: argparse.Namespace, log_dir: Path, *, cache: bool) -> Iterator[
             )
         try:
             _wait_ready(base, processes[0])
-            yield base
+            names = ["server", "worker"]
+            yield Running(base, {name: p.pid for name, p in zip(names, processes, strict=False)})
         finally:
             for process in reversed(processes):
                 process.send_signal(signal.SIGINT)
@@ -475,12 +503,13 @@ def mixed_operations(
 
 def mixed_scenario(
     args: argparse.Namespace,
-    base: str,
+    running: Running,
     data: Dataset,
     popular: Popularity,
     today: date,
     rate: float,
 ) -> ScenarioResult:
+    base = running.base
     pick = mixed_operations(data, popular, today)
     if args.mixed_warmup > 0:
         asyncio.run(
@@ -489,11 +518,14 @@ def mixed_scenario(
             )
         )
     before = scrape(base)
-    cpu_before = time.process_time()
+    cpu_before, processes_before = time.process_time(), running.cpu_seconds()
     outcome: OpenLoopResult = asyncio.run(
         run_open_loop(base, rate=rate, duration_s=args.mixed_duration, pick=pick, seed=args.seed)
     )
     generator_cpu = (time.process_time() - cpu_before) / outcome.duration_s
+    processes = {
+        name: seconds - processes_before[name] for name, seconds in running.cpu_seconds().items()
+    }
     deltas = metric_deltas(before, scrape(base))
     lat = outcome.latencies_ms
     result = ScenarioResult(
@@ -523,12 +555,21 @@ def mixed_scenario(
             },
             "generator max start lag ms": round(outcome.max_start_lag_ms, 1),
             "generator CPU (share of one core)": round(generator_cpu, 2),
+            **{
+                f"{name} CPU (share of one core)": round(seconds / outcome.duration_s, 2)
+                for name, seconds in processes.items()
+            },
+            "server CPU ms per request": round(1000 * processes["server"] / max(1, len(lat)), 2),
             "warm-up before measuring (s)": args.mixed_warmup,
             "load average (1 min) after": _load(),
             "cache hits by namespace": deltas["hit_rate_by_namespace"] or "none",
         },
     )
-    print(f"mixed: {result.requests_per_s} req/s, p99 {result.p99_ms:.1f} ms", flush=True)
+    print(
+        f"mixed: {result.requests_per_s} req/s, p99 {result.p99_ms:.1f} ms, server CPU "
+        f"{result.notes['server CPU ms per request']} ms per request",
+        flush=True,
+    )
     return result
 
 
@@ -628,16 +669,16 @@ def run_scenarios(
     warmup = args.warmup if cache else min(args.warmup, UNCACHED_WARMUP_S)
     rates = sorted(args.rate) if cache else [min(args.rate)]
     wanted = set(args.only or [*(name for name, *_ in WRK_SCENARIOS), MIXED])
-    with server(args, run_dir, cache=cache) as base:
+    with server(args, run_dir, cache=cache) as running:
         scenarios = [
-            wrk_scenario(args, base, scenario, files, warmup, cache=cache)
+            wrk_scenario(args, running.base, scenario, files, warmup, cache=cache)
             for scenario in WRK_SCENARIOS
             if scenario[0] in wanted
         ]
         today = datetime.now(UTC).date()
         for rate in rates if MIXED in wanted else []:
-            _wait_drained(base)
-            scenarios.append(mixed_scenario(args, base, data, popular, today, rate))
+            _wait_drained(running.base)
+            scenarios.append(mixed_scenario(args, running, data, popular, today, rate))
     log = (run_dir / "server.log").read_text(encoding="utf-8", errors="replace")
     print(
         f"redis calls failed: {log.count('serving without redis')}, "

@@ -1,11 +1,16 @@
-"""The benchmark's workload draws (bench/workload.py) and its metric deltas (bench/run.py)."""
+"""The benchmark's workload draws (bench/workload.py), its metric deltas and CPU accounting
+(bench/run.py)."""
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
+import time
 from collections import Counter
 
-from bench.run import metric_deltas
+from bench.run import Running, metric_deltas
 from bench.workload import Zipf
 
 
@@ -36,3 +41,19 @@ def test_metric_deltas_give_hit_rates_overall_and_by_namespace() -> None:
     deltas = metric_deltas(before, after)
     assert deltas["cache_hit_rate"] == 120 / 130
     assert deltas["hit_rate_by_namespace"] == {"feed": "100.0% of 30", "jobs": "90.0% of 100"}
+
+
+def test_cpu_seconds_count_a_process_and_its_children() -> None:
+    """The mixed scenario reports the server's CPU per request: ``serve`` does its work in
+    child processes, so their time must be counted."""
+    burn = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass\n"
+    child = subprocess.Popen([sys.executable, "-c", burn + "time.sleep(30)"])
+    try:
+        running = Running("http://127.0.0.1:1", {"server": os.getpid()})
+        deadline = time.monotonic() + 10
+        while running.cpu_seconds()["server"] - time.process_time() < 0.25:
+            assert time.monotonic() < deadline, "the child's CPU time was not counted"
+            time.sleep(0.05)
+    finally:
+        child.kill()
+        child.wait()
