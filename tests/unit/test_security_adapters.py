@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 import pytest
@@ -62,6 +63,31 @@ def test_access_token_round_trip() -> None:
     assert expires_at == NOW + timedelta(minutes=15)
     claims = service.verify_access(token, NOW + timedelta(minutes=14, seconds=59))
     assert (claims.user_id, claims.role, claims.expires_at) == (42, Role.APPLICANT, expires_at)
+
+
+def test_a_verified_token_is_checked_once_and_its_expiry_every_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    service = JwtTokenService(SECRET)
+    token, expires_at = service.issue_access(42, Role.APPLICANT, NOW)
+    decodes: list[str] = []
+    decode = jwt.decode
+
+    def counted(raw: str, *args: Any, **kwargs: Any) -> Any:
+        decodes.append(raw)
+        return decode(raw, *args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", counted)
+    assert service.verify_access(token, NOW).user_id == 42
+    assert service.verify_access(token, NOW + timedelta(minutes=1)).user_id == 42
+    assert decodes == [token]
+    with pytest.raises(Unauthenticated) as err:
+        service.verify_access(token, expires_at)
+    assert err.value.code == "token_expired"
+    for _ in range(2):  # a refusal is not remembered
+        with pytest.raises(Unauthenticated):
+            service.verify_access("garbage", NOW)
+    assert decodes == [token, "garbage", "garbage"]
 
 
 def test_expired_access_token_is_refused() -> None:
