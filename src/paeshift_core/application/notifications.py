@@ -12,6 +12,11 @@
   once per job and day.
 - :class:`NotificationUseCases`: the user's list (keyset pages, unread count), mark read,
   mark all read, preferences.
+
+The unread count is what every open app polls (the badge), so it is a cached read model of
+its own (``read_models.UNREAD_NOTIFICATIONS``, keyed by the user). Notifications are not
+domain events, so the commits that change a count invalidate it here, right after they
+returned: creating notifications (for each recipient), marking one read, marking all read.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from attrs import frozen
 
 from paeshift_core.application.context import Deps, Principal
 from paeshift_core.application.pagination import Page, PageRequest, by_created, page_of
+from paeshift_core.application.read_models import UNREAD_NOTIFICATIONS, UNREAD_NOTIFICATIONS_TTL_S
 from paeshift_core.application.retries import retry_on_conflict
 from paeshift_core.domain.applications import ApplicationStatus
 from paeshift_core.domain.disputes import DisputeEvent, DisputeOpened, DisputeResolved
@@ -284,6 +290,11 @@ def event_source(event_id: int) -> str:
 # -- creating and e-mailing ----------------------------------------------------------------
 
 
+async def unread_changed(deps: Deps, user_id: int) -> None:
+    """After a commit that changed ``user_id``'s unread notifications (module docstring)."""
+    await deps.cache.invalidate(UNREAD_NOTIFICATIONS, str(user_id))
+
+
 class NotificationWriter:
     """Creates notifications once per key and e-mails them after the commit."""
 
@@ -317,7 +328,9 @@ class NotificationWriter:
             if await uow.processed_events.seen(handler, key):
                 return
             now = self._deps.clock.now()
+            recipients: set[int] = set()
             for draft in await drafts(uow):
+                recipients.add(draft.user_id)
                 await uow.notifications.add(
                     Notification(
                         id=self._deps.ids.next_id(),
@@ -336,6 +349,8 @@ class NotificationWriter:
                 )
             )
             await uow.commit()
+        for user_id in sorted(recipients):
+            await unread_changed(self._deps, user_id)
 
     async def email(self, source: str) -> int:
         """E-mail the notifications of ``source`` not e-mailed yet, where the recipient's
@@ -467,12 +482,21 @@ class NotificationUseCases:
             rows = await uow.notifications.page_for_user(
                 principal.user_id, unread_only=unread_only, after=page.after_key, limit=page.fetch
             )
-            unread = await uow.notifications.count_unread(principal.user_id)
+        unread = await self.unread_count(principal)
         return NotificationList(page=page_of(rows, page, by_created), unread=unread)
 
     async def unread_count(self, principal: Principal) -> int:
-        async with self._deps.uow(read_only=True) as uow:
-            return await uow.notifications.count_unread(principal.user_id)
+        """Through the cache (module docstring)."""
+        user_id = principal.user_id
+
+        async def count() -> bytes:
+            async with self._deps.uow(read_only=True) as uow:
+                return str(await uow.notifications.count_unread(user_id)).encode()
+
+        cached = await self._deps.cache.get_or_load(
+            UNREAD_NOTIFICATIONS, str(user_id), count, UNREAD_NOTIFICATIONS_TTL_S
+        )
+        return int(cached)
 
     async def mark_read(self, principal: Principal, notification_id: int) -> Notification:
         """Somebody else's notification is not found (its existence is not revealed)."""
@@ -485,7 +509,8 @@ class NotificationUseCases:
                 raise NotFound(f"notification {notification_id} not found")
             notification.mark_read(self._deps.clock.now())
             await uow.commit()
-            return notification
+        await unread_changed(self._deps, principal.user_id)
+        return notification
 
     async def mark_all_read(self, principal: Principal) -> int:
         """Returns how many notifications changed."""
@@ -494,7 +519,8 @@ class NotificationUseCases:
                 principal.user_id, self._deps.clock.now()
             )
             await uow.commit()
-            return changed
+        await unread_changed(self._deps, principal.user_id)
+        return changed
 
     async def preferences(self, principal: Principal) -> NotificationPreferences:
         async with self._deps.uow(read_only=True) as uow:

@@ -13,6 +13,9 @@ namespace       key                  read model
 ``principals``  the user id          the role of a user who may log in (authentication)
 ``my_apps``     the user id          that user's applications by job (their own status,
                                      laid over public pages; a per-user key)
+``unread``      the user id          how many of that user's notifications are unread
+                                     (a per-user key; invalidated by ``notifications.py``,
+                                     as notifications are not domain events)
 ==============  ===================  ===================================================
 
 Invalidation is driven by the domain events a commit wrote, so every write (HTTP, webhooks,
@@ -101,6 +104,8 @@ CATALOG = "catalog"
 PRINCIPALS = "principals"
 MY_APPLICATIONS = "my_apps"
 MY_APPLICATIONS_TTL_S = 600
+UNREAD_NOTIFICATIONS = "unread"
+UNREAD_NOTIFICATIONS_TTL_S = 600
 #: Seconds a cached principal lives: the bound on seeing a change made outside the use cases.
 PRINCIPAL_TTL_S = 120
 #: The one key of the ``catalog`` namespace.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from adapters.memory.cache import MemoryCache
 from adapters.memory.outbox import MemoryOutboxReader
 from adapters.memory.store import MemoryStore
 from entrypoints.bootstrap import UseCases
 from paeshift_core.application.context import Deps
 from paeshift_core.application.outbox_relay import OutboxRelay
+from paeshift_core.application.read_models import UNREAD_NOTIFICATIONS
 from paeshift_core.domain.money import Money
 from paeshift_core.domain.payments import WithdrawalFailed, WithdrawalPaid
 from paeshift_core.ports.outbox import OutboxEvent
@@ -66,6 +68,35 @@ async def test_list_read_one_and_read_all(
     after = (await api.get("/api/v1/me/notifications", headers=me)).json()
     assert after["unread_count"] == 0
     assert (await api.get("/api/v1/me/notifications", headers=other)).json()["items"] == []
+
+
+async def test_the_cached_unread_count_follows_new_and_read_notifications(
+    api: Client, login: Login, deps: Deps, store: MemoryStore, use_cases: UseCases
+) -> None:
+    """The count is cached per user: each change shows at the next read (new notifications
+    from the relay, one read, all read), and the reads in between are cache hits."""
+    me, other = await login("applicant"), await login("applicant")
+    cache = deps.cache
+    assert isinstance(cache, MemoryCache)
+
+    async def unread(headers: Headers) -> int:
+        response = await api.get("/api/v1/me/notifications/unread-count", headers=headers)
+        assert response.status_code == 200, response.text
+        return int(response.json()["unread_count"])
+
+    assert (await unread(me), await unread(me), await unread(other)) == (0, 0, 0)
+    hits = cache.hits[UNREAD_NOTIFICATIONS]
+    assert hits >= 1
+    await payouts_for(api, me, deps, store, use_cases, 2)
+    assert (await unread(me), await unread(other)) == (2, 0)
+    listed = (await api.get("/api/v1/me/notifications", headers=me)).json()
+    assert listed["unread_count"] == 2
+    assert cache.hits[UNREAD_NOTIFICATIONS] > hits  # the list's count came from the cache
+    read = await api.post(f"/api/v1/me/notifications/{listed['items'][0]['id']}/read", headers=me)
+    assert read.status_code == 200
+    assert await unread(me) == 1
+    assert (await api.post("/api/v1/me/notifications/read-all", headers=me)).status_code == 200
+    assert await unread(me) == 0
 
 
 async def test_preferences_are_shown_and_replaced(api: Client, login: Login) -> None:
