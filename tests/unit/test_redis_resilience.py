@@ -196,3 +196,12 @@ async def test_calls_failing_together_count_once_toward_opening(client: Redis) -
         with pytest.raises(RedisUnavailable):
             await guard.run("get", hanging)
     assert state(guard.breaker) is CircuitState.OPEN  # three events in a row
+
+
+async def test_the_guard_alone_bounds_calls() -> None:
+    """No socket timeout on the client (the guard's deadline covers connect, send and read;
+    redis-py's own timers cost CPU on every call), a short connect timeout."""
+    guard = RedisGuard.from_url("redis://127.0.0.1:1/0", timeout_s=0.2)
+    kwargs = guard.client.connection_pool.connection_kwargs
+    assert (kwargs["socket_timeout"], kwargs["socket_connect_timeout"]) == (None, 0.2)
+    await guard.aclose()
