@@ -355,8 +355,9 @@ class NotificationWriter:
     async def email(self, source: str) -> int:
         """E-mail the notifications of ``source`` not e-mailed yet, where the recipient's
         preferences allow it; returns how many were sent. A failed send raises
-        (``Unavailable``) after recording the ones sent before it."""
-        async with self._deps.uow() as uow:
+        (``Unavailable``) after recording the ones sent before it. Finding what is due only
+        reads (a read-only unit of work: no transaction round trips on every event)."""
+        async with self._deps.uow(read_only=True) as uow:
             notifications = await uow.notifications.list_for_source(source)
             user_ids = sorted({n.user_id for n in notifications})
             preferences = await uow.notification_preferences.get_many(user_ids)
