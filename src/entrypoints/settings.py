@@ -43,7 +43,7 @@ class Settings:
     #: ``PAESHIFT_CACHE_PREFIX``: first part of every cache key in Redis (default ``psh``).
     cache_prefix: str = "psh"
     #: ``PAESHIFT_REDIS_TIMEOUT_MS``: the longest any Redis call may delay a request.
-    redis_timeout_s: float = 0.1
+    redis_timeout_s: float = 0.25
     #: ``PAESHIFT_REDIS_RETRY_MS``: after Redis failed, how long it is skipped before a trial.
     redis_retry_s: float = 5.0
     jwt_secret: str | None = None
@@ -148,7 +148,7 @@ def _cache(get: Callable[[str], str | None]) -> dict[str, Any]:
     if not re.fullmatch(r"[a-z0-9_.-]{1,64}", prefix):
         raise SettingsError("PAESHIFT_CACHE_PREFIX must match [a-z0-9_.-]{1,64}")
     milliseconds: dict[str, int] = {}
-    for name, default in (("REDIS_TIMEOUT_MS", "100"), ("REDIS_RETRY_MS", "5000")):
+    for name, default in (("REDIS_TIMEOUT_MS", "250"), ("REDIS_RETRY_MS", "5000")):
         value = get(name) or default
         if not value.isdigit() or not 1 <= int(value) <= 600_000:
             raise SettingsError(f"PAESHIFT_{name} must be between 1 and 600000")

@@ -12,7 +12,7 @@ def test_the_cache_is_on_by_default_with_short_redis_timeouts() -> None:
     settings = load_settings({})
     assert settings.cache_enabled
     assert settings.cache_prefix == "psh"
-    assert (settings.redis_timeout_s, settings.redis_retry_s) == (0.1, 5.0)
+    assert (settings.redis_timeout_s, settings.redis_retry_s) == (0.25, 5.0)
 
 
 def test_the_cache_settings_are_read() -> None:

@@ -32,7 +32,14 @@ _log = logging.getLogger("paeshift.redis")
 
 T = TypeVar("T")
 
-DEFAULT_TIMEOUT_S = 0.1
+#: The longest one Redis call may take (``PAESHIFT_REDIS_TIMEOUT_MS``). Under load a worker's
+#: own event loop lags by tens of milliseconds, more on a busy machine, and a call that waits
+#: for the loop times out as if Redis had: with 100 ms, mixed requests at 500/s on the
+#: benchmark machine timed out 3,356 Redis calls, the breaker opened 23 times and the reads it
+#: sent to PostgreSQL sank the server (420 req/s delivered, 18k errors); with 250 ms, 701
+#: calls, no opening, 486 req/s and no errors (bench/results/2026-11-29-redis-timeout-*.md).
+#: A silent Redis still costs a request at most this long, once, before the breaker opens.
+DEFAULT_TIMEOUT_S = 0.25
 
 
 class CircuitState(enum.Enum):
