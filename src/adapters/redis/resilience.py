@@ -37,7 +37,9 @@ T = TypeVar("T")
 #: for the loop times out as if Redis had: with 100 ms, mixed requests at 500/s on the
 #: benchmark machine timed out 3,356 Redis calls, the breaker opened 23 times and the reads it
 #: sent to PostgreSQL sank the server (420 req/s delivered, 18k errors); with 250 ms, 701
-#: calls, no opening, 486 req/s and no errors (bench/results/2026-11-29-redis-timeout-*.md).
+#: calls, no opening, 486 req/s and no errors (bench/results/2026-11-29-redis-timeout-*.md;
+#: one pair of runs: the full benchmark with 250 ms still fell behind at 500 req/s, from CPU,
+#: but its breaker never opened).
 #: A silent Redis still costs a request at most this long, once, before the breaker opens.
 DEFAULT_TIMEOUT_S = 0.25
 
