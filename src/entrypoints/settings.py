@@ -21,6 +21,10 @@ from paeshift_core.domain.pricing import DEFAULT_FEE_RATE_BP
 PAYMENT_PROVIDERS = frozenset({"sandbox", "paystack", "flutterwave"})
 LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
 LOG_FORMATS = frozenset({"json", "console"})
+#: Defaults of ``PAESHIFT_REDIS_TIMEOUT_MS`` and ``PAESHIFT_REDIS_RETRY_MS`` (why 250 ms: the
+#: comment on ``adapters/redis/resilience.DEFAULT_TIMEOUT_S``).
+REDIS_TIMEOUT_S = 0.25
+REDIS_RETRY_S = 5.0
 
 
 class SettingsError(ValueError):
@@ -43,9 +47,9 @@ class Settings:
     #: ``PAESHIFT_CACHE_PREFIX``: first part of every cache key in Redis (default ``psh``).
     cache_prefix: str = "psh"
     #: ``PAESHIFT_REDIS_TIMEOUT_MS``: the longest any Redis call may delay a request.
-    redis_timeout_s: float = 0.25
+    redis_timeout_s: float = REDIS_TIMEOUT_S
     #: ``PAESHIFT_REDIS_RETRY_MS``: after Redis failed, how long it is skipped before a trial.
-    redis_retry_s: float = 5.0
+    redis_retry_s: float = REDIS_RETRY_S
     jwt_secret: str | None = None
     fee_rate_bp: int = DEFAULT_FEE_RATE_BP
     cors_origins: tuple[str, ...] = ()
@@ -148,8 +152,11 @@ def _cache(get: Callable[[str], str | None]) -> dict[str, Any]:
     if not re.fullmatch(r"[a-z0-9_.-]{1,64}", prefix):
         raise SettingsError("PAESHIFT_CACHE_PREFIX must match [a-z0-9_.-]{1,64}")
     milliseconds: dict[str, int] = {}
-    for name, default in (("REDIS_TIMEOUT_MS", "250"), ("REDIS_RETRY_MS", "5000")):
-        value = get(name) or default
+    for name, default_s in (
+        ("REDIS_TIMEOUT_MS", REDIS_TIMEOUT_S),
+        ("REDIS_RETRY_MS", REDIS_RETRY_S),
+    ):
+        value = get(name) or str(round(default_s * 1000))
         if not value.isdigit() or not 1 <= int(value) <= 600_000:
             raise SettingsError(f"PAESHIFT_{name} must be between 1 and 600000")
         milliseconds[name] = int(value)
