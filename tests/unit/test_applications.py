@@ -19,6 +19,7 @@ from adapters.memory.clock import FakeClock
 from adapters.memory.store import MemoryStore
 from adapters.memory.wiring import MemoryUnitOfWork, MemoryUnitOfWorkFactory
 from entrypoints.bootstrap import UseCases, build_use_cases
+from paeshift_core.application.applications import APPLICATIONS_PER_USER
 from paeshift_core.application.context import Deps
 from paeshift_core.application.pagination import Keyset, PageRequest
 from paeshift_core.domain.applications import Application, ApplicationStatus
@@ -28,6 +29,7 @@ from paeshift_core.domain.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    RateLimited,
     RuleViolation,
 )
 from paeshift_core.domain.geo import GeoPoint
@@ -138,6 +140,29 @@ async def test_reapply_after_rejection_only_once(
     await apps.withdraw(worker.principal, withdrawn.id)
     with pytest.raises(Conflict):
         await apps.apply(worker.principal, other.id)
+
+
+async def test_applying_is_rate_limited_per_user(
+    market: Market, accounts: Accounts, deps: Deps, clock: FakeClock
+) -> None:
+    """Every attempt counts (refused ones too); past the limit nothing is written, and other
+    applicants keep their own budget."""
+    client = await accounts.client()
+    worker, other = await accounts.applicant(), await accounts.applicant()
+    apps = market.use_cases.applications
+    first, second = await market.funded_job(client), await market.funded_job(client)
+    await apps.apply(worker.principal, first.id)
+    for _ in range(APPLICATIONS_PER_USER.count - 1):
+        with pytest.raises(Conflict):
+            await apps.apply(worker.principal, first.id)
+    with pytest.raises(RateLimited) as refused:
+        await apps.apply(worker.principal, second.id)
+    assert refused.value.retry_after > 0
+    async with deps.uow() as uow:
+        assert await uow.applications.find(second.id, worker.user_id) is None
+    await apps.apply(other.principal, second.id)
+    clock.advance(timedelta(seconds=refused.value.retry_after))
+    await apps.apply(worker.principal, second.id)
 
 
 # -- accept / reject -----------------------------------------------------------------------------

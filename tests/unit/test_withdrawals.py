@@ -16,7 +16,8 @@ from adapters.payments.paystack import PaystackGateway
 from adapters.payments.sandbox import FAILING_ACCOUNT, HELD_ACCOUNT
 from entrypoints.bootstrap import UseCases, build_use_cases, memory_deps
 from paeshift_core.application.context import Deps
-from paeshift_core.domain.errors import InvalidInput, NotFound, RuleViolation
+from paeshift_core.application.withdrawals import WITHDRAWALS_PER_USER
+from paeshift_core.domain.errors import InvalidInput, NotFound, RateLimited, RuleViolation
 from paeshift_core.domain.ledger import PLATFORM_GATEWAY, PLATFORM_PAYOUTS
 from paeshift_core.domain.money import Money
 from paeshift_core.domain.payments import (
@@ -160,6 +161,33 @@ async def test_the_daily_amount_is_capped(accounts: Accounts, market: Market, de
         await use_cases.withdrawals.request(client.principal, Money(1_000 * NAIRA + 1))
     assert caught.value.code == "daily_amount_limit"
     await use_cases.withdrawals.request(client.principal, Money(1_000 * NAIRA))
+
+
+async def test_withdrawal_requests_are_rate_limited_per_user(
+    accounts: Accounts, market: Market, deps: Deps, clock: FakeClock
+) -> None:
+    """Past the hourly limit nothing is written; other users keep their own budget."""
+    generous = attrs.evolve(deps, policy=attrs.evolve(deps.policy, withdrawals_per_day=100))
+    use_cases = build_use_cases(generous)
+    client, other = await accounts.client(), await accounts.client()
+    for user in (client, other):
+        await top_up(market, user)
+        await saved_account(use_cases, user)
+    small = Money(1_000 * NAIRA)
+    for _ in range(WITHDRAWALS_PER_USER.count):
+        await use_cases.withdrawals.request(client.principal, small)
+    left = await wallet(deps, client.user_id)
+    with pytest.raises(RateLimited) as refused:
+        await use_cases.withdrawals.request(client.principal, small)
+    assert refused.value.retry_after > 0
+    assert await wallet(deps, client.user_id) == left
+    mine = await use_cases.withdrawals.list_mine(client.principal)
+    assert len(mine) == WITHDRAWALS_PER_USER.count
+    assert (await use_cases.withdrawals.request(other.principal, small)).status is (
+        WithdrawalStatus.PAID
+    )
+    clock.advance(timedelta(seconds=refused.value.retry_after))
+    await use_cases.withdrawals.request(client.principal, small)
 
 
 async def test_others_withdrawals_and_unknown_references_are_not_found(

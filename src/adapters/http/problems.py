@@ -121,7 +121,7 @@ def _paeshift_error(request: Request[Any, Any, Any], exc: Exception) -> Response
         errors.append(FieldError(field=exc.field, message=exc.reason))
     if isinstance(exc, RateLimited):
         retry_after = exc.retry_after
-        headers["Retry-After"] = str(retry_after)
+        headers.update(rate_limit_headers(exc))
     if isinstance(exc, Unavailable):
         headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_S)
         logger.warning("unavailable request_id=%s: %s", request_id_of(request.scope), exc)
@@ -136,6 +136,17 @@ def _paeshift_error(request: Request[Any, Any, Any], exc: Exception) -> Response
         headers=headers,
         retry_after=retry_after,
     )
+
+
+def rate_limit_headers(exc: RateLimited) -> dict[str, str]:
+    """``Retry-After``, and for a named quota the fields of draft-ietf-httpapi-ratelimit-
+    headers-10: ``RateLimit-Policy: "login:email";q=10;w=900`` (the quota) and
+    ``RateLimit: "login:email";r=0;t=60`` (nothing remains, for ``t`` seconds)."""
+    headers = {"Retry-After": str(exc.retry_after)}
+    if exc.policy is not None:
+        headers["RateLimit-Policy"] = f'"{exc.policy}";q={exc.quota};w={exc.window_s}'
+        headers["RateLimit"] = f'"{exc.policy}";r=0;t={exc.retry_after}'
+    return headers
 
 
 _MSGSPEC_PATH = re.compile(r" - at `\$((?:\.[^`\[]+|\[\d+\])*)`$")

@@ -7,12 +7,10 @@ extend it. Per process only: with several processes the Redis limiter is the sha
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from datetime import datetime, timedelta
 
 from adapters.observability.metrics import RATE_LIMIT_REJECTIONS
-from paeshift_core.domain.errors import RateLimited
 from paeshift_core.ports.clock import Clock
 from paeshift_core.ports.rate_limit import Limit
 
@@ -48,10 +46,7 @@ class MemoryRateLimiter:
         if len(window) >= limit.count:
             wait = (window[0] - horizon).total_seconds()
             RATE_LIMIT_REJECTIONS.labels(limit.name).inc()
-            raise RateLimited(
-                f"too many attempts ({limit.name}); try again later",
-                retry_after=math.ceil(wait),
-            )
+            raise limit.refused(wait)
         window.append(now)
 
     async def reset(self, limit: Limit, key: str) -> None:

@@ -16,7 +16,6 @@ to ``count`` × processes in total) until Redis is back.
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 
 from redis.asyncio import Redis
@@ -26,7 +25,6 @@ from adapters.observability.metrics import RATE_LIMIT_REJECTIONS
 from adapters.redis.cache import check_name
 from adapters.redis.resilience import RedisGuard, RedisUnavailable
 from adapters.system.clock import SystemClock
-from paeshift_core.domain.errors import RateLimited
 from paeshift_core.ports.rate_limit import Limit, RateLimiter
 
 # KEYS[1] the window; ARGV count, period in µs, a unique member for this hit.
@@ -83,10 +81,7 @@ class RedisRateLimiter:
             return
         if wait_us > 0:
             RATE_LIMIT_REJECTIONS.labels(limit.name).inc()
-            raise RateLimited(
-                f"too many attempts ({limit.name}); try again later",
-                retry_after=math.ceil(wait_us / 1_000_000),
-            )
+            raise limit.refused(wait_us / 1_000_000)
 
     async def reset(self, limit: Limit, key: str) -> None:
         """Forget the window in Redis and in the fallback (either may hold recent hits)."""

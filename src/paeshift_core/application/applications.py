@@ -34,7 +34,12 @@ from paeshift_core.domain.jobs import Job, JobStatus, ShiftType
 from paeshift_core.domain.money import Money
 from paeshift_core.domain.reliability import Reliability
 from paeshift_core.domain.users import Role, User
+from paeshift_core.ports.rate_limit import Limit
 from paeshift_core.ports.unit_of_work import UnitOfWork
+
+#: Applications per applicant per hour: a person applies to a handful of shifts a day, a
+#: script to hundreds; the benchmark's mixed workload stays under one a minute per user.
+APPLICATIONS_PER_USER = Limit("apply:user", 60, 60 * 60)
 
 
 @frozen
@@ -108,7 +113,10 @@ class ApplicationUseCases:
     # -- applying -------------------------------------------------------------------------
     async def apply(self, principal: Principal, job_id: int) -> Application:
         """Apply to an ``upcoming`` job with a free seat: applicants with phone and address
-        only, never to one's own job, once per job; after a rejection, once more."""
+        only, never to one's own job, once per job; after a rejection, once more. At most
+        :data:`APPLICATIONS_PER_USER` attempts an hour, counted before any check (a script
+        cannot spam clients' queues)."""
+        await self._deps.rate_limiter.hit(APPLICATIONS_PER_USER, str(principal.user_id))
         async with self._deps.uow() as uow:
             applicant = await acting_user(uow, principal, Role.APPLICANT)
             job = await uow.jobs.get(job_id)

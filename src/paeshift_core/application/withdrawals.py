@@ -5,7 +5,8 @@ work; only then is the provider asked to transfer (no network inside a unit of w
 provider's answer — at once, by a later check or by webhook — ends it once: paid moves
 ``payouts → gateway``, failed returns ``payouts → wallet``. Limits: at least
 ``withdrawal_minimum``, at most ``withdrawals_per_day`` requests and
-``withdrawal_daily_amount`` per day (the platform's local day), failed ones not counted.
+``withdrawal_daily_amount`` per day (the platform's local day), failed ones not counted; and
+a rate limit, :data:`WITHDRAWALS_PER_USER` requests an hour whatever their outcome.
 Two concurrent requests both debit the wallet's balance row, so they cannot both spend it,
 and a request locks its user's row before counting the day's requests, so concurrent requests
 of one user cannot together exceed the daily limits.
@@ -32,7 +33,11 @@ from paeshift_core.domain.money import Money
 from paeshift_core.domain.payments import Withdrawal, WithdrawalStatus
 from paeshift_core.domain.users import Role
 from paeshift_core.ports.payments import TransferResult, TransferStatus
+from paeshift_core.ports.rate_limit import Limit
 
+#: Withdrawal requests per user per hour, whatever their outcome: failed transfers do not
+#: count against ``withdrawals_per_day``, so this bounds the provider calls a script can cause.
+WITHDRAWALS_PER_USER = Limit("withdraw:user", 10, 60 * 60)
 #: How many in-flight payouts one run of the periodic check asks about.
 PAYOUT_BATCH = 100
 
@@ -51,7 +56,11 @@ class WithdrawalUseCases:
 
     async def request(self, principal: Principal, amount: Money) -> Withdrawal:
         """Request a payout of ``amount``; returns the withdrawal after the provider's answer
-        (``paid``/``failed``), or ``requested``/``processing`` while it is pending."""
+        (``paid``/``failed``), or ``requested``/``processing`` while it is pending.
+
+        Requests past the amount checks count against :data:`WITHDRAWALS_PER_USER` before the
+        unit of work. This takes no idempotency key: an HTTP ``Idempotency-Key`` replay gets
+        the stored response without calling it, so replays are not counted."""
         policy = self._deps.policy
         gateway = require_gateway(self._deps)
         if amount.amount <= 0:
@@ -60,6 +69,7 @@ class WithdrawalUseCases:
             raise RuleViolation(
                 f"the minimum withdrawal is {policy.withdrawal_minimum}", code="below_minimum"
             )
+        await self._deps.rate_limiter.hit(WITHDRAWALS_PER_USER, str(principal.user_id))
         async with self._deps.uow() as uow:
             # The user's row is locked before the daily limits are counted, so one user's
             # concurrent requests take turns and each counts the ones committed before it.

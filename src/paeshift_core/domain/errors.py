@@ -67,13 +67,29 @@ class InvalidInput(PaeshiftError):
 
 
 class RateLimited(PaeshiftError):
-    """Too many attempts; the client may retry after ``retry_after`` seconds."""
+    """Too many attempts; the client may retry after ``retry_after`` seconds.
+
+    ``policy`` names the quota that refused (``quota`` per ``window_s`` seconds) when there
+    is one, for the HTTP ``RateLimit-Policy``/``RateLimit`` headers; a lockout (wrong codes)
+    has none."""
 
     code = "rate_limited"
 
-    def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: int,
+        code: str | None = None,
+        policy: str | None = None,
+        quota: int = 0,
+        window_s: int = 0,
+    ) -> None:
         super().__init__(message, code=code)
         self.retry_after = max(1, retry_after)
+        self.policy = policy
+        self.quota = quota
+        self.window_s = window_s
 
 
 class Unavailable(PaeshiftError):

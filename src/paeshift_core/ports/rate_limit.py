@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Protocol
 
 from attrs import frozen
 
-from paeshift_core.domain.errors import InvalidInput
+from paeshift_core.domain.errors import InvalidInput, RateLimited
 
 _LIMIT_NAME = re.compile(r"[a-z0-9_.:-]{1,64}")
 
@@ -31,6 +32,16 @@ class Limit:
             raise InvalidInput("count", "must be at least 1")
         if self.period_s < 1:
             raise InvalidInput("period_s", "must be at least 1 second")
+
+    def refused(self, retry_after_s: float) -> RateLimited:
+        """The error of a hit this limit refused; it names the limit as the quota policy."""
+        return RateLimited(
+            f"too many attempts ({self.name}); try again later",
+            retry_after=math.ceil(retry_after_s),
+            policy=self.name,
+            quota=self.count,
+            window_s=self.period_s,
+        )
 
 
 class RateLimiter(Protocol):

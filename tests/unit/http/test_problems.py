@@ -13,6 +13,7 @@ from adapters.http.problems import STATUS_BY_ERROR, exception_handlers, status_f
 from adapters.http.request_id import echo_request_id, request_id_middleware
 from paeshift_core.domain import errors
 from paeshift_core.domain.errors import PaeshiftError
+from paeshift_core.ports.rate_limit import Limit
 
 
 def _all_subclasses(cls: type[PaeshiftError]) -> list[type[PaeshiftError]]:
@@ -69,6 +70,8 @@ def _raising_app() -> Litestar:
             raise errors.InvalidInput("hourly_rate", "must be at least 1 naira")
         if kind == "limited":
             raise errors.RateLimited("slow down", retry_after=42)
+        if kind == "quota":
+            raise Limit("login:email", 10, 900).refused(59.2)
         if kind == "unavailable":
             raise errors.Unavailable("database unreachable at 10.0.0.3")
         if kind == "unauthenticated":
@@ -110,6 +113,19 @@ async def test_rate_limited_has_retry_after(raising: AsyncTestClient[Litestar]) 
     assert response.status_code == 429
     assert response.headers["retry-after"] == "42"
     assert response.json()["retry_after"] == 42
+    assert "ratelimit" not in response.headers  # no named quota: a lockout, say
+
+
+async def test_a_refused_quota_is_described_in_ratelimit_headers(
+    raising: AsyncTestClient[Litestar],
+) -> None:
+    """draft-ietf-httpapi-ratelimit-headers-10: the policy's quota and window, none left."""
+    response = await raising.get("/raise/quota")
+    assert response.status_code == 429
+    assert response.headers["retry-after"] == "60"
+    assert response.headers["ratelimit-policy"] == '"login:email";q=10;w=900'
+    assert response.headers["ratelimit"] == '"login:email";r=0;t=60'
+    assert response.json()["code"] == "rate_limited"
 
 
 async def test_unavailable_is_503_with_retry_after(raising: AsyncTestClient[Litestar]) -> None:
