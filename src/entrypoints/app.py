@@ -26,6 +26,7 @@ from adapters.files.local import LocalFileStore
 from adapters.http import bench_routes
 from adapters.http.api import build_api
 from adapters.http.idempotency import MemoryIdempotencyStore
+from adapters.http.request_budget import REQUESTS_PER_CLIENT, RequestBudget
 from adapters.http.services import ApiServices, Probe, ReferenceWork
 from adapters.memory.cache import MemoryCache
 from adapters.memory.rate_limit import MemoryRateLimiter
@@ -35,6 +36,7 @@ from adapters.payments.sandbox import SandboxGateway
 from adapters.redis.cache import RedisCache
 from adapters.redis.leaderboard import RedisLeaderboard
 from adapters.redis.rate_limit import RedisRateLimiter
+from adapters.redis.request_counts import RedisRequestCounts
 from adapters.redis.resilience import RedisGuard
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenService
@@ -54,7 +56,7 @@ from paeshift_core.ports.cache import Cache
 from paeshift_core.ports.email import EmailSender
 from paeshift_core.ports.gamification import Leaderboard
 from paeshift_core.ports.payments import PaymentGateway
-from paeshift_core.ports.rate_limit import RateLimiter
+from paeshift_core.ports.rate_limit import Limit, RateLimiter
 
 logger = logging.getLogger("paeshift")
 
@@ -115,7 +117,8 @@ class Runtime:
     deps: Deps
     use_cases: UseCases
     gateway: PaymentGateway
-    redis: Redis | None = None
+    #: Redis (its client and breaker) when ``PAESHIFT_REDIS_URL`` is set.
+    redis: RedisGuard | None = None
 
 
 @asynccontextmanager
@@ -142,7 +145,7 @@ async def runtime(settings: Settings, *, prepare_embedded: bool = True) -> Async
         stack.push_async_callback(gateway.aclose)
         clock = SystemClock()
         rate_limiter: RateLimiter = MemoryRateLimiter(clock)
-        redis: Redis | None = None
+        redis: RedisGuard | None = None
         leaderboard: Leaderboard | None = None  # in process unless Redis is configured
         cache: Cache = MemoryCache(clock)
         if settings.redis_url is not None:
@@ -155,7 +158,7 @@ async def runtime(settings: Settings, *, prepare_embedded: bool = True) -> Async
             rate_limiter = RedisRateLimiter(guard, fallback=rate_limiter)
             leaderboard = RedisLeaderboard(guard)
             cache = RedisCache(guard, prefix=settings.cache_prefix)
-            redis = guard.client
+            redis = guard
         if not settings.cache_enabled:
             cache = UncachedReads()
         deps = Deps(
@@ -198,7 +201,7 @@ async def runtime_services(
         )
         readiness: dict[str, Probe] = {"database": _database_probe(wired.engine)}
         if wired.redis is not None:
-            readiness["redis"] = _redis_probe(wired.redis)
+            readiness["redis"] = _redis_probe(wired.redis.client)
         clock = wired.deps.clock
         if wired.redis is None:
             # No Redis, so no worker: this process relays the outbox and runs the periodic
@@ -218,7 +221,22 @@ async def runtime_services(
             metric_sources=database_metric_sources(wired.engine, clock),
             reference_work=await _reference_work(settings, wired, stack),
             cache=wired.deps.cache,
+            request_budget=await stack.enter_async_context(_request_budget(settings, wired)),
         )
+
+
+@asynccontextmanager
+async def _request_budget(settings: Settings, wired: Runtime) -> AsyncIterator[RequestBudget]:
+    """The general per-client limit, shared through Redis when there is one."""
+    shared = None
+    if wired.redis is not None:
+        shared = RedisRequestCounts(wired.redis, prefix=settings.cache_prefix)
+    limit = Limit(REQUESTS_PER_CLIENT, settings.requests_per_minute, 60)
+    budget = RequestBudget(limit, shared=shared)
+    try:
+        yield budget
+    finally:
+        await budget.aclose()
 
 
 async def _reference_work(
@@ -228,7 +246,7 @@ async def _reference_work(
     if not settings.bench_mode:
         return {}
     work = {bench_routes.PK_SELECT: bench_routes.pk_select(wired.engine)}
-    client = wired.redis
+    client = None if wired.redis is None else wired.redis.client
     if client is None and settings.bench_redis_url is not None:
         client = Redis.from_url(settings.bench_redis_url)
         stack.push_async_callback(client.aclose)

@@ -25,6 +25,9 @@ LOG_FORMATS = frozenset({"json", "console"})
 #: comment on ``adapters/redis/resilience.DEFAULT_TIMEOUT_S``).
 REDIS_TIMEOUT_S = 0.25
 REDIS_RETRY_S = 5.0
+#: Default general limit per client: 1,200 requests a minute (20/s sustained: far above what
+#: a person's app sends, well below a scraper or a retry loop).
+REQUESTS_PER_MINUTE = 1_200
 
 
 class SettingsError(ValueError):
@@ -64,6 +67,9 @@ class Settings:
     var_dir: Path = field(factory=lambda: Path("var"))
     cookie_secure: bool = False
     debug: bool = False
+    #: ``PAESHIFT_REQUESTS_PER_MINUTE``: the general per-client limit
+    #: (``adapters/http/request_budget.py``).
+    requests_per_minute: int = REQUESTS_PER_MINUTE
     #: Benchmark mode (``bench/``): the reference endpoints under ``/bench`` are served.
     bench_mode: bool = False
     #: Redis of the ``/bench/redis-get`` reference (default: ``redis_url``).
@@ -136,6 +142,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         spa_dir=_spa_dir(get("SPA_DIR")),
         cookie_secure=(get("COOKIE_SECURE") or "").lower() in {"1", "true", "yes"},
         debug=(get("DEBUG") or "").lower() in {"1", "true", "yes"},
+        requests_per_minute=_requests_per_minute(get("REQUESTS_PER_MINUTE")),
         bench_mode=(get("BENCH_MODE") or "").lower() in {"1", "true", "yes"},
         bench_redis_url=get("BENCH_REDIS_URL") or get("REDIS_URL"),
         **_smtp(get),
@@ -166,6 +173,14 @@ def _cache(get: Callable[[str], str | None]) -> dict[str, Any]:
         "redis_timeout_s": milliseconds["REDIS_TIMEOUT_MS"] / 1000,
         "redis_retry_s": milliseconds["REDIS_RETRY_MS"] / 1000,
     }
+
+
+def _requests_per_minute(value: str | None) -> int:
+    if value is None:
+        return REQUESTS_PER_MINUTE
+    if not value.isdigit() or int(value) < 1:
+        raise SettingsError("PAESHIFT_REQUESTS_PER_MINUTE must be a positive integer")
+    return int(value)
 
 
 def _spa_dir(value: str | None) -> Path | None:

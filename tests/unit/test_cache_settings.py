@@ -1,5 +1,6 @@
-"""``PAESHIFT_CACHE``, ``PAESHIFT_CACHE_PREFIX``, ``PAESHIFT_REDIS_TIMEOUT_MS`` and
-``PAESHIFT_REDIS_RETRY_MS`` (entrypoints/settings.py; the benchmark switches the cache off)."""
+"""``PAESHIFT_CACHE``, ``PAESHIFT_CACHE_PREFIX``, ``PAESHIFT_REDIS_TIMEOUT_MS``,
+``PAESHIFT_REDIS_RETRY_MS`` and ``PAESHIFT_REQUESTS_PER_MINUTE`` (entrypoints/settings.py; the
+benchmark switches the cache off)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ def test_the_cache_is_on_by_default_with_short_redis_timeouts() -> None:
     assert settings.cache_enabled
     assert settings.cache_prefix == "psh"
     assert (settings.redis_timeout_s, settings.redis_retry_s) == (0.25, 5.0)
+    assert settings.requests_per_minute == 1_200
 
 
 def test_the_cache_settings_are_read() -> None:
@@ -22,11 +24,13 @@ def test_the_cache_settings_are_read() -> None:
             "PAESHIFT_CACHE_PREFIX": "bench-1",
             "PAESHIFT_REDIS_TIMEOUT_MS": "50",
             "PAESHIFT_REDIS_RETRY_MS": "250",
+            "PAESHIFT_REQUESTS_PER_MINUTE": "90",
         }
     )
     assert not settings.cache_enabled
     assert settings.cache_prefix == "bench-1"
     assert (settings.redis_timeout_s, settings.redis_retry_s) == (0.05, 0.25)
+    assert settings.requests_per_minute == 90
 
 
 @pytest.mark.parametrize(
@@ -36,6 +40,7 @@ def test_the_cache_settings_are_read() -> None:
         ("CACHE_PREFIX", "Has:Colon"),
         ("REDIS_TIMEOUT_MS", "0"),
         ("REDIS_RETRY_MS", "1.5"),
+        ("REQUESTS_PER_MINUTE", "0"),
     ],
 )
 def test_bad_cache_settings_are_refused_by_name(name: str, value: str) -> None:

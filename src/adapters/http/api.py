@@ -69,6 +69,7 @@ from adapters.http.reputation_routes import (
 )
 from adapters.http.request_id import HEADER as REQUEST_ID_HEADER
 from adapters.http.request_id import echo_request_id, request_id_middleware
+from adapters.http.request_limit import limit_requests
 from adapters.http.request_metrics import observe_requests
 from adapters.http.services import STATE_KEY, ApiServices
 from adapters.http.spa import spa_not_found
@@ -168,7 +169,7 @@ def build_api(
         lifespan=[lifespan],
         dependencies=DEPENDENCIES,
         exception_handlers=handlers,
-        middleware=[request_id_middleware],
+        middleware=[request_id_middleware, limit_requests],
         before_send=[echo_request_id],
         compression_config=CompressionConfig(
             backend="gzip", gzip_compress_level=GZIP_LEVEL, minimum_size=GZIP_MINIMUM_BYTES

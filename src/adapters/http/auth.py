@@ -34,7 +34,8 @@ SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
 AUTHENTICATED: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
 
 
-def _access_token(request: Request[Any, Any, Any]) -> str | None:
+def access_token(request: Request[Any, Any, Any]) -> str | None:
+    """The bearer token, else the session cookie's; a malformed header is refused."""
     header = request.headers.get("authorization")
     if header is not None:
         scheme, _, token = header.partition(" ")
@@ -54,7 +55,7 @@ async def provide_viewer(
     chain resolves one after the other without one (a profile of the cached job detail put
     a sixth of its time in that task group).
     """
-    token = _access_token(request)
+    token = access_token(request)
     if token is None:
         return None
     principal = await services.core.identity.authenticate(token)

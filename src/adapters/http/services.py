@@ -14,6 +14,7 @@ from attrs import define, field
 from litestar.datastructures import State
 
 from adapters.http.idempotency import IdempotencyStore
+from adapters.http.request_budget import RequestBudget
 from adapters.observability.metrics import MetricSource
 from adapters.payments.sandbox import SandboxGateway
 from paeshift_core.application.applications import ApplicationUseCases
@@ -137,6 +138,8 @@ class ApiServices:
     #: The public read routes' cache (``cached_reads.py``); the same one the use cases
     #: invalidate (``Deps.cache``). Default: nothing cached.
     cache: Cache = field(factory=UncachedReads)
+    #: The general per-client limit (``request_budget.py``); None: not limited.
+    request_budget: RequestBudget | None = None
 
 
 def services_of(state: State) -> ApiServices:

@@ -359,6 +359,15 @@ class IdentityUseCases:
         )
         return Principal(user_id=claims.user_id, role=Role(role.decode()))
 
+    def token_user_id(self, access_token: str) -> int | None:
+        """The user a valid, unexpired access token was issued to, else None. No lookup: it
+        says whose request budget a request spends (the HTTP adapter's general limit), not
+        who may act; ``authenticate`` decides that."""
+        try:
+            return self._deps.tokens.verify_access(access_token, self._deps.clock.now()).user_id
+        except Unauthenticated:
+            return None
+
     # -- passwords --------------------------------------------------------------------------
     async def request_password_reset(self, email: str) -> None:
         """E-mail a password-reset code; silent for unknown or deactivated accounts."""

@@ -1,0 +1,44 @@
+"""The request budget's shared counters (``adapters/http/request_budget.py``) in Redis.
+
+One pipeline per sync adds every client's count: ``INCRBY`` then ``PEXPIRE`` per counter, one
+round trip however many clients. A counter per key under ``psh:rq:<digest of key>``, so Redis
+Cluster needs no hash tag (redis-py's cluster pipeline splits the commands by slot) and client
+addresses stay out of Redis.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+
+from redis.asyncio import Redis
+
+from adapters.redis.cache import check_name
+from adapters.redis.resilience import RedisGuard, RedisUnavailable
+
+
+class RedisRequestCounts:
+    def __init__(self, guard: RedisGuard, *, prefix: str = "psh") -> None:
+        self._guard = guard
+        self._prefix = check_name("prefix", prefix)
+
+    def key(self, name: str) -> str:
+        return f"{self._prefix}:rq:{hashlib.blake2b(name.encode(), digest_size=16).hexdigest()}"
+
+    async def add(self, increments: Mapping[str, int], ttl_s: int) -> Mapping[str, int] | None:
+        names = list(increments)
+
+        async def run(client: Redis) -> list[int]:
+            pipe = client.pipeline(transaction=False)
+            for name in names:
+                key = self.key(name)
+                pipe.incrby(key, increments[name])
+                pipe.expire(key, ttl_s)
+            replies = await pipe.execute()
+            return [int(total) for total in replies[::2]]
+
+        try:
+            totals = await self._guard.run("request budget", run)
+        except RedisUnavailable:
+            return None
+        return dict(zip(names, totals, strict=True))
