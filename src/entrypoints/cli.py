@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 
+from entrypoints.http_server import JoinedWritesProtocol
 from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import Settings, SettingsError, load_settings, resolve_jwt_secret
 
@@ -108,6 +109,7 @@ def serve(
             log_config=None,  # our handler (configure_logging) formats uvicorn's records too
             access_log=False,  # the app logs one structured line per request
             proxy_headers=True,
+            http=JoinedWritesProtocol,  # one send per response (http_server.py)
         )
 
 
