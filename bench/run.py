@@ -223,6 +223,34 @@ def _tree_cpu_seconds(pid: int) -> float:
     return own + sum(_tree_cpu_seconds(kid) for kid in kids)
 
 
+#: Services sharing the machine with the server, by process name (``/proc/<pid>/stat``).
+SERVICES = {"postgres": "PostgreSQL", "redis-server": "Redis"}
+
+
+def machine_cpu_seconds() -> dict[str, float]:
+    """CPU seconds of the services' live processes (a process that exits in between takes
+    its share with it: the server keeps its connections open), and the machine's busy
+    seconds over all cores (``/proc/stat``: everything but idle and iowait)."""
+    totals = dict.fromkeys(SERVICES.values(), 0.0)
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as stat:
+                head, _, rest = stat.read().rpartition(")")
+        except OSError:
+            continue
+        name = SERVICES.get(head.partition("(")[2])
+        if name is not None:
+            fields = rest.split()
+            totals[name] += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    with open("/proc/stat", encoding="ascii") as stat:
+        jiffies = [int(value) for value in stat.readline().split()[1:]]
+    idle = jiffies[3] + jiffies[4]
+    totals["machine busy"] = (sum(jiffies[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+    return totals
+
+
 @contextmanager
 def server(args: argparse.Namespace, log_dir: Path, *, cache: bool) -> Iterator[Running]:
     """``paeshift serve`` (and with ``--cache`` the worker) until the block ends."""
@@ -523,12 +551,16 @@ def mixed_scenario(
         )
     before = scrape(base)
     cpu_before, processes_before = time.process_time(), running.cpu_seconds()
+    machine_before = machine_cpu_seconds()
     outcome: OpenLoopResult = asyncio.run(
         run_open_loop(base, rate=rate, duration_s=args.mixed_duration, pick=pick, seed=args.seed)
     )
     generator_cpu = (time.process_time() - cpu_before) / outcome.duration_s
     processes = {
         name: seconds - processes_before[name] for name, seconds in running.cpu_seconds().items()
+    }
+    machine = {
+        name: seconds - machine_before[name] for name, seconds in machine_cpu_seconds().items()
     }
     deltas = metric_deltas(before, scrape(base))
     lat = outcome.latencies_ms
@@ -562,6 +594,10 @@ def mixed_scenario(
             **{
                 f"{name} CPU (share of one core)": round(seconds / outcome.duration_s, 2)
                 for name, seconds in processes.items()
+            },
+            **{
+                f"{name} CPU (share of one core)": round(seconds / outcome.duration_s, 2)
+                for name, seconds in machine.items()
             },
             "server CPU ms per request": round(1000 * processes["server"] / max(1, len(lat)), 2),
             "warm-up before measuring (s)": args.mixed_warmup,
