@@ -6,6 +6,7 @@ from __future__ import annotations
 from attrs import evolve
 
 from paeshift_core.application.best_match import (
+    DecodedCandidates,
     candidates_key,
     decode_candidates,
     encode_candidates,
@@ -46,3 +47,16 @@ def test_every_criterion_is_part_of_the_key() -> None:
     assert candidates_key(plain) == candidates_key(FeedCriteria())
     assert candidates_key(plain) != candidates_key(FeedCriteria(industry_id=1))
     assert candidates_key(plain) != candidates_key(FeedCriteria(terms=("cook",)))
+
+
+def test_decoded_candidates_are_reused_only_for_the_same_bytes() -> None:
+    decoded = DecodedCandidates(size=2)
+    first = encode_candidates([_feed_job(1, 7)], {})
+    changed = encode_candidates([_feed_job(1, 7), _feed_job(2, 8)], {})
+    once = decoded.decode("k", first)
+    assert decoded.decode("k", bytes(first)) is once  # equal bytes read again: no decoding
+    after_change = decoded.decode("k", changed)  # an invalidated value is never served
+    assert [c["id"] for c in after_change] == [1, 2]
+    decoded.decode("b", first)
+    decoded.decode("c", first)  # the least recently used key ("k") goes
+    assert decoded.decode("k", changed) is not after_change

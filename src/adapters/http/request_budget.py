@@ -68,6 +68,7 @@ class RequestBudget:
         self._clock = clock
         self._window = -1
         self._tallies: dict[str, _Tally] = {}
+        self._unsynced: set[str] = set()  # clients with a local count (a sync visits only them)
         self._syncing: asyncio.Task[None] | None = None
 
     async def admit(self, client: str) -> None:
@@ -75,7 +76,7 @@ class RequestBudget:
         now = self._clock()
         window = int(now // self.limit.period_s)
         if window != self._window:
-            self._window, self._tallies = window, {}
+            self._window, self._tallies, self._unsynced = window, {}, set()
         tally = self._tallies.get(client)
         if tally is None:
             tally = self._tallies[client] = _Tally()
@@ -88,6 +89,7 @@ class RequestBudget:
             await self._admit_exactly(shared, client, tally, window, now)
         else:
             tally.local += 1
+            self._unsynced.add(client)
             if self._syncing is None:
                 # A context of its own: the sync is no request's work (Server-Timing, logs).
                 self._syncing = asyncio.get_running_loop().create_task(
@@ -102,6 +104,7 @@ class RequestBudget:
         totals = await self._add(shared, {client: pending}, window)
         if totals is None:
             tally.local += pending  # store unreachable: this process's own count decides
+            self._unsynced.add(client)
             return
         tally.shared = max(tally.shared, totals[client])
         if tally.shared > self.limit.count:
@@ -111,15 +114,18 @@ class RequestBudget:
         """After ``sync_s``, add every client's unsynced count in one call."""
         try:
             await asyncio.sleep(self._sync_s)
-            window, tallies = self._window, self._tallies
-            pending = {client: t.local for client, t in tallies.items() if t.local}
-            for client in pending:
+            window, tallies, unsynced = self._window, self._tallies, self._unsynced
+            self._unsynced = set()
+            pending = {client: tallies[client].local for client in unsynced}
+            for client in unsynced:
                 tallies[client].local = 0
-            totals = await self._add(shared, pending, window)
+            totals = await self._add(shared, pending, window) if pending else {}
             for client, count in pending.items():
                 tally = tallies[client]
                 if totals is None:
                     tally.local += count  # counted again with the next sync
+                    if tallies is self._tallies:  # (a new window dropped the old counts)
+                        self._unsynced.add(client)
                 else:
                     tally.shared = max(tally.shared, totals[client])
         finally:

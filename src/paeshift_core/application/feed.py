@@ -29,8 +29,8 @@ from paeshift_core.application.best_match import (
     BEST_MATCH_CANDIDATES,
     BEST_MATCH_TTL_S,
     Candidate,
+    DecodedCandidates,
     candidates_key,
-    decode_candidates,
     encode_candidates,
     feed_job,
     ranked,
@@ -134,6 +134,7 @@ def _key(sort: FeedSort, job: FeedJob) -> FeedKey:
 class FeedUseCases:
     def __init__(self, deps: Deps) -> None:
         self._deps = deps
+        self._candidates = DecodedCandidates()
 
     async def feed(
         self, viewer: Principal | None, criteria: FeedCriteria, request: FeedRequest
@@ -208,14 +209,13 @@ class FeedUseCases:
                 summaries = await uow.rating_summaries.get_many(clients) if clients else {}
             return encode_candidates(jobs, {c: s.average for c, s in summaries.items()})
 
-        raw = await self._deps.cache.get_or_load(
-            FEED, candidates_key(criteria), load, BEST_MATCH_TTL_S
-        )
+        key = candidates_key(criteria)
+        raw = await self._deps.cache.get_or_load(FEED, key, load, BEST_MATCH_TTL_S)
         skills: tuple[str, ...] = ()
         if viewer is not None:
             async with self._deps.uow(read_only=True) as uow:
                 skills = tuple((await uow.users.get(viewer.user_id)).skills)
-        return ranked(decode_candidates(raw), skills)
+        return ranked(self._candidates.decode(key, raw), skills)
 
 
 def encode_refs(refs: dict[int, ApplicationRef]) -> bytes:
