@@ -11,7 +11,12 @@ import pytest
 from litestar.testing import AsyncTestClient
 from typer.testing import CliRunner
 
-from entrypoints.app import app_from_environment, create_app, freeze_startup_objects
+from entrypoints.app import (
+    GC_THRESHOLDS,
+    app_from_environment,
+    create_app,
+    tune_garbage_collection,
+)
 from entrypoints.cli import app as cli
 from entrypoints.settings import load_settings, resolve_jwt_secret
 
@@ -70,19 +75,23 @@ def test_cli_migrate_and_check_ledger(tmp_path: Path) -> None:
     assert "email_taken" in again.output
 
 
-async def test_a_server_process_freezes_what_starting_built(
+async def test_a_server_process_freezes_what_starting_built_and_collects_less_often(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``paeshift serve``'s factory keeps the collector off the startup objects (GC pauses
-    longer than the Redis timeout opened the circuit breaker under load)."""
+    longer than the Redis timeout opened the circuit breaker under load) and raises its
+    thresholds (young collections of in-flight requests were 6 % of a worker's CPU)."""
     monkeypatch.setenv("PAESHIFT_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setattr("entrypoints.app.configure_logging", lambda *_: None)
     app = app_from_environment()
-    assert freeze_startup_objects in app.on_startup
+    assert tune_garbage_collection in app.on_startup
     gc.unfreeze()
+    thresholds = gc.get_threshold()
     try:
         async with AsyncTestClient(app=app) as api:
             assert (await api.get("/health/live")).status_code == 200
             assert gc.get_freeze_count() > 0
+            assert gc.get_threshold() == GC_THRESHOLDS != thresholds
     finally:
         gc.unfreeze()  # this test process is not a server
+        gc.set_threshold(*thresholds)
