@@ -431,6 +431,7 @@ class MoneyMachine(RuleBasedStateMachine):
             "below_minimum",
             "daily_count_limit",
             "daily_amount_limit",
+            "rate_limited",  # WITHDRAWALS_PER_USER: failed payouts leave the daily count alone
         )
         if done is not None:
             self.withdrawals.append(done.reference)
