@@ -372,7 +372,7 @@ class StorageContract:
             own = await uow.applications.list_for_applicant(
                 WORKER, statuses=frozenset({ApplicationStatus.APPLIED}), after=None, limit=5
             )
-            assert [a.id for a in own] == [600]
+            assert [(a.id, state(j)) for a, j in own] == [(600, state(job))]
             counts = await uow.applications.count_by_job([job.id, 999])
             assert counts[job.id].of([ApplicationStatus.REJECTED]) == 1
             assert counts[job.id].awaiting_decision == 1

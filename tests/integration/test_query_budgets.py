@@ -191,7 +191,7 @@ BUDGETS = {
     "feed (best match)": 4,
     "job detail": 3,
     "my jobs": 3,
-    "my applications": 3,
+    "my applications": 2,
     "applications of a job": 5,
     "public profile": 3,
     "saved jobs": 3,

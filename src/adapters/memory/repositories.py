@@ -163,11 +163,13 @@ class MemoryApplicationRepository(MemoryRepository[Application]):
         statuses: frozenset[ApplicationStatus] | None,
         after: After | None,
         limit: int,
-    ) -> list[Application]:
+    ) -> list[tuple[Application, Job]]:
         mine = self._select(
             lambda a: a.applicant_id == applicant_id and (statuses is None or a.status in statuses)
         )
-        return newest_first(mine, after, limit)
+        page = newest_first(mine, after, limit)
+        jobs = await MemoryJobRepository(self._uow).get_many([a.job_id for a in page])
+        return [(a, jobs[a.job_id]) for a in page]
 
     async def count_by_job(self, job_ids: Sequence[int]) -> dict[int, ApplicationCounts]:
         wanted = set(job_ids)

@@ -10,7 +10,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, func, or_, select, true
+from sqlalchemy import (
+    LABEL_STYLE_TABLENAME_PLUS_COL,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    true,
+)
 
 from adapters.sqlalchemy import mappers as m
 from adapters.sqlalchemy import tables as t
@@ -82,16 +93,27 @@ class SqlRepository(Generic[A]):
     ) -> list[A]:
         """Keyset page ``(created_at, id) < after`` of the aggregates matching ``where``."""
         c = self._mapping.table.c
-        if after is not None:
-            created_at, last_id = after
-            moment = to_utc(created_at)
-            where = (
-                *where,
-                or_(c.created_at < moment, and_(c.created_at == moment, c.id < last_id)),
-            )
         return await self._uow.load(
-            self._mapping, *where, order_by=(c.created_at.desc(), c.id.desc()), limit=limit
+            self._mapping,
+            *where,
+            *older_than(c, after),
+            order_by=(c.created_at.desc(), c.id.desc()),
+            limit=limit,
         )
+
+
+def older_than(c: Any, after: After | None) -> list[ColumnElement[bool]]:
+    """The keyset condition ``(created_at, id) < after`` on a table's columns ``c``."""
+    if after is None:
+        return []
+    created_at, last_id = after
+    moment = to_utc(created_at)
+    return [or_(c.created_at < moment, and_(c.created_at == moment, c.id < last_id))]
+
+
+def columns_of(table: Any, row: Any) -> dict[str, Any]:
+    """``table``'s columns of a row selected with ``LABEL_STYLE_TABLENAME_PLUS_COL``."""
+    return {col.name: row[f"{table.name}_{col.name}"] for col in table.c}
 
 
 class SqlUserRepository(SqlRepository[User]):
@@ -268,12 +290,23 @@ class SqlApplicationRepository(SqlRepository[Application]):
         statuses: frozenset[ApplicationStatus] | None,
         after: After | None,
         limit: int,
-    ) -> list[Application]:
-        c = t.applications.c
-        where = [c.applicant_id == applicant_id]
+    ) -> list[tuple[Application, Job]]:
+        a, j = t.applications, t.jobs
+        where = [a.c.applicant_id == applicant_id, *older_than(a.c, after)]
         if statuses is not None:
-            where.append(c.status.in_(sorted(s.value for s in statuses)))
-        return await self.page_newest_first(*where, after=after, limit=limit)
+            where.append(a.c.status.in_(sorted(s.value for s in statuses)))
+        query = (
+            select(a, j)
+            .join(j, j.c.id == a.c.job_id)
+            .where(*where)
+            .order_by(a.c.created_at.desc(), a.c.id.desc())
+            .limit(limit)
+            .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
+        )
+        rows = (await self._uow.execute(query)).mappings().all()
+        applications = await self._uow.adopt(APPLICATIONS, [columns_of(a, r) for r in rows])
+        jobs = await self._uow.adopt(JOBS, [columns_of(j, r) for r in rows])
+        return list(zip(applications, jobs, strict=True))
 
     async def count_by_job(self, job_ids: Sequence[int]) -> dict[int, ApplicationCounts]:
         wanted = sorted(set(job_ids))

@@ -225,13 +225,12 @@ class ApplicationUseCases:
         page: PageRequest,
         statuses: frozenset[ApplicationStatus] | None = None,
     ) -> Page[MyApplicationRow]:
-        """The caller's applications newest first, each with its job (two statements)."""
+        """The caller's applications newest first, each with its job (one statement)."""
         async with self._deps.uow(read_only=True) as uow:
-            applications = await uow.applications.list_for_applicant(
+            found = await uow.applications.list_for_applicant(
                 principal.user_id, statuses=statuses, after=page.after_key, limit=page.fetch
             )
-            jobs = await uow.jobs.get_many(_ids(a.job_id for a in applications))
-        rows = [MyApplicationRow(a, JobSummary.of(jobs[a.job_id])) for a in applications]
+        rows = [MyApplicationRow(a, JobSummary.of(job)) for a, job in found]
         return page_of(rows, page, lambda r: by_created(r.application))
 
     async def list_job_applications(

@@ -44,14 +44,14 @@ async def _counterpart_ids(uow: UnitOfWork, user_id: int) -> set[int]:
         after = (jobs[-1].created_at, jobs[-1].id)
     after = None
     while True:
-        applications = await uow.applications.list_for_applicant(
+        applied = await uow.applications.list_for_applicant(
             user_id, statuses=None, after=after, limit=_BATCH
         )
-        jobs_by_id = await uow.jobs.get_many([a.job_id for a in applications])
-        found.update(j.client_id for j in jobs_by_id.values())
-        if len(applications) < _BATCH:
+        found.update(job.client_id for _, job in applied)
+        if len(applied) < _BATCH:
             break
-        after = (applications[-1].created_at, applications[-1].id)
+        last = applied[-1][0]
+        after = (last.created_at, last.id)
     found.discard(user_id)
     return found
 

@@ -141,9 +141,10 @@ class ApplicationRepository(Protocol):
         statuses: frozenset[ApplicationStatus] | None,
         after: After | None,
         limit: int,
-    ) -> list[Application]:
+    ) -> list[tuple[Application, Job]]:
         """An applicant's applications newest first by ``(created_at, id)`` after ``after``,
-        optionally only in ``statuses`` (index applications(applicant_id, created_at, id))."""
+        optionally only in ``statuses``, each with its job, in one read (index
+        applications(applicant_id, created_at, id); "my applications" was two statements)."""
         ...
 
     async def count_by_job(self, job_ids: Sequence[int]) -> dict[int, ApplicationCounts]:
