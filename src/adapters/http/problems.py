@@ -231,8 +231,9 @@ def exception_handlers() -> ExceptionHandlersMap:
 
 
 def documented(*statuses: int) -> dict[int, ResponseSpec]:
-    """OpenAPI entries for the problem statuses a route may answer (plus 422 and 500 always)."""
-    wanted = sorted({*statuses, 422, 500})
+    """OpenAPI entries for the problem statuses a route may answer, plus those every route
+    may: 422 (bad input), 429 (the general per-client limit, ``request_limit.py``), 500."""
+    wanted = sorted({*statuses, 422, 429, 500})
     return {
         status: ResponseSpec(
             data_container=Problem,
