@@ -1,16 +1,16 @@
 """The general per-client request limit (issue 7): ``count`` requests per ``period_s`` window
 for each client, counted across every server process.
 
-Why not the sliding-window limiter of logins: that costs one Redis round trip per call, as
-much as a cached read itself. Here each process counts in memory and adds its counts to the
-shared store (Redis) in one round trip per ``sync_s`` for all clients at once; the reply is
-each client's total over every process, so a process learns what the others admitted at most
-``sync_s`` late. From ``exact_from`` of the limit on, a request is counted in the shared store
-*before* it is admitted and the total decides, so the end of a budget is enforced across
-processes. Below that point a process decides on what it last heard: it may admit the requests
-that reach it within one sync interval before it hears of the others' counts, so over a window
-a client gets at most the limit plus what it sends each process in ``sync_s``; the price of
-not paying a round trip per request.
+Why not the sliding-window limiter of logins: that costs one Redis round trip per call, as much
+as a cached read itself. Here each process counts in memory and adds its counts to the shared
+store (Redis) in one round trip per ``sync_s`` for all clients at once; the reply is each
+client's total over every process, so while a client's requests keep arriving a process learns
+what the others admitted at most ``sync_s`` late. From ``exact_from`` of the limit on, a
+request is counted in the shared store *before* it is admitted and the total decides, so the
+end of a budget is enforced across processes. Below that point a process decides on what it
+last heard: it may admit the requests that reach it within one sync interval before it hears of
+the others' counts, so over a window a client gets at most the limit plus what it sends each
+process in ``sync_s``; the price of not paying a round trip per request.
 
 Windows are fixed (``now // period_s``): one counter per client and window in the shared store,
 at the cost of a client spending up to two budgets around a window's end.
