@@ -228,9 +228,11 @@ SERVICES = {"postgres": "PostgreSQL", "redis-server": "Redis"}
 
 
 def machine_cpu_seconds() -> dict[str, float]:
-    """CPU seconds of the services' live processes (a process that exits in between takes
-    its share with it: the server keeps its connections open), and the machine's busy
-    seconds over all cores (``/proc/stat``: everything but idle and iowait)."""
+    """CPU seconds of the services' processes, and the machine's busy seconds over all cores
+    (``/proc/stat``: everything but idle and iowait). A process that exited counts through
+    its parent, which waited for it (``cutime``/``cstime``): PostgreSQL's backends are
+    children of the postmaster, and the pool closes connections under load (without this
+    the database's share once came out negative)."""
     totals = dict.fromkeys(SERVICES.values(), 0.0)
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -243,7 +245,8 @@ def machine_cpu_seconds() -> dict[str, float]:
         name = SERVICES.get(head.partition("(")[2])
         if name is not None:
             fields = rest.split()
-            totals[name] += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            ticks = sum(int(value) for value in fields[11:15])  # own and reaped children's
+            totals[name] += ticks / os.sysconf("SC_CLK_TCK")
     with open("/proc/stat", encoding="ascii") as stat:
         jiffies = [int(value) for value in stat.readline().split()[1:]]
     idle = jiffies[3] + jiffies[4]
