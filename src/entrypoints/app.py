@@ -51,7 +51,7 @@ from entrypoints.bootstrap import UseCases, build_use_cases
 from entrypoints.logging_setup import configure_logging
 from entrypoints.settings import Settings, load_settings, resolve_jwt_secret
 from paeshift_core.application.context import Deps, Policy
-from paeshift_core.application.read_models import COSTLY_LOADS, UncachedReads
+from paeshift_core.application.read_models import UncachedReads
 from paeshift_core.ports.cache import Cache
 from paeshift_core.ports.email import EmailSender
 from paeshift_core.ports.gamification import Leaderboard
@@ -157,7 +157,7 @@ async def runtime(settings: Settings, *, prepare_embedded: bool = True) -> Async
             stack.push_async_callback(guard.client.aclose)
             rate_limiter = RedisRateLimiter(guard, fallback=rate_limiter)
             leaderboard = RedisLeaderboard(guard)
-            cache = RedisCache(guard, prefix=settings.cache_prefix, locked=COSTLY_LOADS)
+            cache = RedisCache(guard, prefix=settings.cache_prefix)
             redis = guard
         if not settings.cache_enabled:
             cache = UncachedReads()

@@ -121,32 +121,6 @@ async def test_concurrent_misses_in_two_processes_load_once(redis_sandbox: Redis
     assert load.calls == 1
 
 
-async def test_outside_the_locked_namespaces_each_process_loads_once_without_a_lock(
-    redis_sandbox: RedisSandbox,
-) -> None:
-    """A cheap load is not worth the lock's round trip: concurrent misses of two processes
-    load once each (single flight per process), and no lock key is ever written."""
-    caches = [
-        RedisCache(
-            redis_sandbox.guard(timeout_s=2.0),
-            prefix=redis_sandbox.prefix,
-            locked=frozenset({"feed"}),
-        )
-        for _ in range(2)
-    ]
-    load = CountingLoader(0.2)
-    values = await asyncio.gather(
-        *(caches[n % 2].get_or_load("jobs", "9", load, 60) for n in range(50))
-    )
-    assert set(values) == {b"v1", b"v2"}  # each process its own load (with the lock: one)
-    assert load.calls == 2
-    keys = sorted(k.decode() for k in await redis_sandbox.keys())
-    p = redis_sandbox.prefix
-    assert keys == [f"{p}:{{jobs}}:gen", f"{p}:{{jobs}}:v:9"]
-    assert await caches[0].get_or_load("jobs", "9", load, 60) in {b"v1", b"v2"}
-    assert load.calls == 2  # stored: a hit now
-
-
 async def test_closed_port_serves_from_the_loader_within_the_timeout(
     offline_sandbox: RedisSandbox,
 ) -> None:

@@ -26,12 +26,8 @@ older generation's values. Key generations expire after twice the longest value 
 value written under the older generation has expired too.
 
 Stampedes: concurrent misses of one key in one process share a single load (single flight);
-across processes, in the namespaces given as ``locked`` (default: all), the first takes the
-Redis lock and loads, the others poll the value briefly, then load themselves. A namespace
-whose load is one cheap statement is better left out: each process then loads it at most
-once, which costs less than the lock's round trip and the others' polling (the wiring keeps
-the lock for the feed, profiles and the catalog). A hit takes no part in this: it costs the
-one MGET and nothing else.
+across processes the first takes the Redis lock and loads, the others poll the value briefly,
+then load themselves. A hit takes no part in this: it costs the one MGET and nothing else.
 Value TTLs get ±10 % jitter so keys filled together do not expire together.
 
 Redis trouble never fails a read: every Redis call goes through ``RedisGuard`` (short timeout,
@@ -153,11 +149,9 @@ class RedisCache:
         max_ttl_s: int = 86_400,
         lock_ttl_s: float = 2.0,
         lock_wait_s: float = 0.5,
-        locked: frozenset[str] | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self._guard = guard
-        self._locked = locked
         self.keys = CacheKeys(prefix)
         self._max_ttl_s = max_ttl_s
         self._lock_ttl_ms = max(1, round(lock_ttl_s * 1000))
@@ -267,12 +261,7 @@ class RedisCache:
 
     # -- loading -------------------------------------------------------------------------------
     async def _fill(self, slot: _Slot, load: _Loader, ttl_s: int) -> tuple[bytes, Result]:
-        """Load a missed value (in a locked namespace, one process at a time per key and
-        generations) and store it."""
-        if self._locked is not None and slot[0] not in self._locked:
-            value = await load()
-            await self._finish(slot, stamp(slot) + value, ttl_s, lock_key=None, token="")
-            return value, "miss"
+        """Load a missed value (one process at a time per key and generations) and store it."""
         lock_key, token = self.keys.lock(slot), secrets.token_hex(8)
         try:
             locked = await self._guard.run(
@@ -311,19 +300,13 @@ class RedisCache:
         return None
 
     async def _finish(
-        self, slot: _Slot, stamped: bytes, ttl_s: int, lock_key: str | None, token: str
+        self, slot: _Slot, stamped: bytes, ttl_s: int, lock_key: str, token: str
     ) -> None:
         """Store ``stamped`` (b"": nothing) and release the lock held with ``token`` ("": none).
         A lost store only means the next reader loads again; a lost unlock only delays other
         processes' fill until the lock expires."""
         ttl_ms = jittered_ttl_ms(min(ttl_s, self._max_ttl_s), self._rng)
-        value_key = self.keys.value(slot[0], slot[1])
-        if lock_key is None:  # no lock: a plain SET
-            await self._guard.best_effort(
-                "cache set", lambda r: r.set(value_key, stamped, px=ttl_ms)
-            )
-            return
-        keys = [value_key, lock_key]
+        keys = [self.keys.value(slot[0], slot[1]), lock_key]
         args: list[bytes | int | str] = [stamped, ttl_ms, token]
         await self._guard.best_effort(
             "cache set", lambda r: self._end_fill(keys=keys, args=args, client=r)

@@ -110,10 +110,6 @@ UNREAD_NOTIFICATIONS_TTL_S = 600
 PRINCIPAL_TTL_S = 120
 #: The one key of the ``catalog`` namespace.
 CATALOG_KEY = "industries"
-#: Read models whose load is costly (many rows or several statements): when several
-#: processes miss one at once, one loads it and the others wait for its value (the Redis
-#: cache's lock). The others load in one cheap statement, less than the lock's round trip.
-COSTLY_LOADS = frozenset({FEED, PROFILES, CATALOG})
 
 #: ``(namespace, key)``; ``key=None`` stands for the whole namespace.
 Stale = tuple[str, str | None]
