@@ -1,6 +1,6 @@
 """The request budget's shared counters (``adapters/http/request_budget.py``) in Redis.
 
-One pipeline per sync adds every client's count: ``INCRBY`` then ``PEXPIRE`` per counter, one
+One pipeline per sync adds every client's count: ``INCRBY`` then ``EXPIRE`` per counter, one
 round trip however many clients. A counter per key under ``psh:rq:<digest of key>``, so Redis
 Cluster needs no hash tag (redis-py's cluster pipeline splits the commands by slot) and client
 addresses stay out of Redis.
