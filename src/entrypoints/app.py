@@ -209,6 +209,8 @@ async def runtime_services(
             runner = InProcessRunner(outbox_relay(wired), periodic_tasks(wired))
             await runner.start()
             stack.push_async_callback(runner.stop)
+        budget = _request_budget(settings, wired)
+        stack.push_async_callback(budget.aclose)
         yield ApiServices(
             core=wired.use_cases,
             clock=clock,
@@ -221,22 +223,17 @@ async def runtime_services(
             metric_sources=database_metric_sources(wired.engine, clock),
             reference_work=await _reference_work(settings, wired, stack),
             cache=wired.deps.cache,
-            request_budget=await stack.enter_async_context(_request_budget(settings, wired)),
+            request_budget=budget,
         )
 
 
-@asynccontextmanager
-async def _request_budget(settings: Settings, wired: Runtime) -> AsyncIterator[RequestBudget]:
+def _request_budget(settings: Settings, wired: Runtime) -> RequestBudget:
     """The general per-client limit, shared through Redis when there is one."""
     shared = None
     if wired.redis is not None:
         shared = RedisRequestCounts(wired.redis, prefix=settings.cache_prefix)
     limit = Limit(REQUESTS_PER_CLIENT, settings.requests_per_minute, 60)
-    budget = RequestBudget(limit, shared=shared)
-    try:
-        yield budget
-    finally:
-        await budget.aclose()
+    return RequestBudget(limit, shared=shared)
 
 
 async def _reference_work(

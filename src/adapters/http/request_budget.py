@@ -29,7 +29,7 @@ from typing import Protocol
 
 from attrs import define
 
-from adapters.observability.metrics import RATE_LIMIT_REJECTIONS
+from adapters.memory.rate_limit import refusal
 from paeshift_core.ports.rate_limit import Limit
 
 #: The name of the general limit (metrics, ``RateLimit-Policy``).
@@ -81,7 +81,7 @@ class RequestBudget:
         if tally is None:
             tally = self._tallies[client] = _Tally()
         if tally.shared + tally.local >= self.limit.count:
-            self._refuse((window + 1) * self.limit.period_s - now)
+            self._refuse(window, now)
         shared = self._shared
         if shared is None:
             tally.local += 1
@@ -108,7 +108,7 @@ class RequestBudget:
             return
         tally.shared = max(tally.shared, totals[client])
         if tally.shared > self.limit.count:
-            self._refuse((window + 1) * self.limit.period_s - now)
+            self._refuse(window, now)
 
     async def _sync_later(self, shared: SharedCounts) -> None:
         """After ``sync_s``, add every client's unsynced count in one call."""
@@ -140,9 +140,9 @@ class RequestBudget:
             return None
         return {client: totals[f"{client}:{window}"] for client in pending}
 
-    def _refuse(self, retry_after_s: float) -> None:
-        RATE_LIMIT_REJECTIONS.labels(self.limit.name).inc()
-        raise self.limit.refused(retry_after_s)
+    def _refuse(self, window: int, now: float) -> None:
+        """Refuse until ``window`` ends."""
+        raise refusal(self.limit, (window + 1) * self.limit.period_s - now)
 
     async def aclose(self) -> None:
         """Stop a pending sync (at shutdown); its counts are dropped with the process."""

@@ -11,10 +11,17 @@ from collections import deque
 from datetime import datetime, timedelta
 
 from adapters.observability.metrics import RATE_LIMIT_REJECTIONS
+from paeshift_core.domain.errors import RateLimited
 from paeshift_core.ports.clock import Clock
 from paeshift_core.ports.rate_limit import Limit
 
 _SWEEP_EVERY = 1024
+
+
+def refusal(limit: Limit, retry_after_s: float) -> RateLimited:
+    """A hit ``limit`` refused, counted in the rejections metric: how every limiter refuses."""
+    RATE_LIMIT_REJECTIONS.labels(limit.name).inc()
+    return limit.refused(retry_after_s)
 
 
 class MemoryRateLimiter:
@@ -45,8 +52,7 @@ class MemoryRateLimiter:
             window.popleft()
         if len(window) >= limit.count:
             wait = (window[0] - horizon).total_seconds()
-            RATE_LIMIT_REJECTIONS.labels(limit.name).inc()
-            raise limit.refused(wait)
+            raise refusal(limit, wait)
         window.append(now)
 
     async def reset(self, limit: Limit, key: str) -> None:

@@ -20,8 +20,7 @@ import secrets
 
 from redis.asyncio import Redis
 
-from adapters.memory.rate_limit import MemoryRateLimiter
-from adapters.observability.metrics import RATE_LIMIT_REJECTIONS
+from adapters.memory.rate_limit import MemoryRateLimiter, refusal
 from adapters.redis.cache import check_name
 from adapters.redis.resilience import RedisGuard, RedisUnavailable
 from adapters.system.clock import SystemClock
@@ -44,10 +43,15 @@ return math.max(1, tonumber(oldest[2]) + period - now)
 """
 
 
+def key_digest(key: str) -> str:
+    """A fixed-length hex digest: keeps e-mail and client addresses out of Redis."""
+    return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+
+
 def rate_limit_key(prefix: str, limit: Limit, key: str) -> str:
     """The digest is fixed-length hex at the end, so names with ``:`` stay unambiguous."""
-    digest = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
-    return f"{prefix}:rl:{limit.name}:{digest}"  # Limit checked its name: no braces, no glob
+    # Limit checked its name: no braces, no glob
+    return f"{prefix}:rl:{limit.name}:{key_digest(key)}"
 
 
 class RedisRateLimiter:
@@ -80,8 +84,7 @@ class RedisRateLimiter:
             await self._fallback.hit(limit, key)  # counts its own rejections
             return
         if wait_us > 0:
-            RATE_LIMIT_REJECTIONS.labels(limit.name).inc()
-            raise limit.refused(wait_us / 1_000_000)
+            raise refusal(limit, wait_us / 1_000_000)
 
     async def reset(self, limit: Limit, key: str) -> None:
         """Forget the window in Redis and in the fallback (either may hold recent hits)."""

@@ -8,12 +8,12 @@ addresses stay out of Redis.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 
 from redis.asyncio import Redis
 
 from adapters.redis.cache import check_name
+from adapters.redis.rate_limit import key_digest
 from adapters.redis.resilience import RedisGuard, RedisUnavailable
 
 
@@ -23,7 +23,7 @@ class RedisRequestCounts:
         self._prefix = check_name("prefix", prefix)
 
     def key(self, name: str) -> str:
-        return f"{self._prefix}:rq:{hashlib.blake2b(name.encode(), digest_size=16).hexdigest()}"
+        return f"{self._prefix}:rq:{key_digest(name)}"
 
     async def add(self, increments: Mapping[str, int], ttl_s: int) -> Mapping[str, int] | None:
         names = list(increments)
