@@ -1,10 +1,12 @@
 """``paeshift worker``: the background worker on Redis with SAQ (ARCHITECTURE.md Entry points).
 
 - The **relay poller** reads pending outbox events about once a second and enqueues one SAQ
-  job per event, keyed ``outbox-<event id>`` (SAQ skips a key that is already queued or
-  running, so several workers may poll). The job runs every outbox handler on the event and
-  only then marks it delivered; SAQ retries a failed job with exponential backoff. An event
-  whose jobs all failed stays pending and is enqueued again by a later poll. A worker killed
+  job per event, keyed ``<queue>.outbox-<event id>`` (SAQ skips a key that is already queued
+  or running, so several workers may poll; the queue name is in the key because SAQ's abort
+  marks, ``saq:abort:<key>``, are shared by every queue on a Redis). The job runs every
+  outbox handler on the event and only then marks it delivered; SAQ retries a failed job
+  with exponential backoff. An event whose jobs all failed stays pending and is enqueued
+  again by a later poll. A worker killed
   between a commit and the delivery loses nothing: the event is still pending (or its job is
   still queued, or requeued by SAQ's sweep) and the handlers, idempotent by event id, make
   the second delivery change nothing.
@@ -63,12 +65,13 @@ class Context(SaqContext, total=False):
 SaqFunction = tuple[str, Callable[..., Awaitable[Any]]]
 
 
-def event_job_key(event_id: int) -> str:
-    return f"outbox-{event_id}"
+def event_job(event: OutboxEvent, queue_name: str) -> Job:
+    """The SAQ job delivering one outbox event (the event travels encoded in the job).
 
-
-def event_job(event: OutboxEvent) -> Job:
-    """The SAQ job delivering one outbox event (the event travels encoded in the job)."""
+    The key names the queue: SAQ refuses to enqueue a key while ``saq:abort:<key>`` exists,
+    and that mark is not per queue, so another queue's sweep of its event 3 (a second
+    deployment, or a test, on the same Redis) would otherwise hold back this queue's event 3.
+    """
     event_type, payload = encode_event(event.event)
     return Job(
         function=DELIVER,
@@ -78,7 +81,7 @@ def event_job(event: OutboxEvent) -> Job:
             "payload": payload,
             "recorded_at": event.recorded_at.isoformat(),
         },
-        key=event_job_key(event.event_id),
+        key=f"{queue_name}.outbox-{event.event_id}",
         retries=DELIVERY_RETRIES,
         retry_delay=RETRY_DELAY_S,
         retry_backoff=MAX_RETRY_DELAY_S,
@@ -106,7 +109,7 @@ class OutboxPoller:
         """Enqueue the pending events; returns how many jobs were new."""
         enqueued = 0
         for event in await self._reader.pending(self._limit):
-            if await self._queue.enqueue(event_job(event)) is not None:
+            if await self._queue.enqueue(event_job(event, self._queue.name)) is not None:
                 enqueued += 1
         return enqueued
 
