@@ -52,6 +52,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Literal
 
+from prometheus_client import Counter as CounterMetric
 from redis.asyncio import Redis
 
 from adapters.observability.metrics import CACHE_REQUESTS
@@ -166,11 +167,17 @@ class RedisCache:
         self.hits: Counter[str] = Counter()
         self.misses: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()
+        # Per read, the hit path's own Python is measured against one Redis GET (issue 7):
+        # checked names, tallies and metric children are looked up once, not built per call.
+        self._checked: set[str] = set()
+        self._tallies = {"hit": self.hits, "miss": self.misses, "error": self.errors}
+        self._counted: dict[tuple[str, Result], CounterMetric] = {}
 
     async def get_or_load(self, namespace: str, key: str, load: _Loader, ttl_s: int) -> bytes:
-        check_name("namespace", namespace)
+        if namespace not in self._checked:
+            self._checked.add(check_name("namespace", namespace))
         read: tuple[_Slot, bytes | None] | None = None
-        if await self._flush_pending():
+        if not self._pending or await self._flush_pending():
             try:
                 read = await self._read(namespace, key)
             except RedisUnavailable:
@@ -346,6 +353,8 @@ class RedisCache:
             del self._flights[flight]
 
     def _count(self, namespace: str, result: Result) -> None:
-        counter = {"hit": self.hits, "miss": self.misses, "error": self.errors}[result]
-        counter[namespace] += 1
-        CACHE_REQUESTS.labels(namespace, result).inc()
+        self._tallies[result][namespace] += 1
+        child = self._counted.get((namespace, result))
+        if child is None:
+            child = self._counted[namespace, result] = CACHE_REQUESTS.labels(namespace, result)
+        child.inc()
