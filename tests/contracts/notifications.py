@@ -158,6 +158,8 @@ class NotificationStorageContract:
             assert await uow.processed_events.seen("notifications", 5)
             assert await uow.processed_events.seen("email", 5)
             assert not await uow.processed_events.seen("notifications", 6)
+            assert await uow.processed_events.seen_among("notifications", [4, 5, 6]) == {5}
+            assert await uow.processed_events.seen_among("email", []) == set()
         with pytest.raises(Conflict) as caught:
             await commit(
                 storage, lambda uow: uow.processed_events.add(processed(3, "notifications", 5))

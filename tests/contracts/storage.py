@@ -8,7 +8,7 @@ PostgreSQL in tests/integration (the eventsourcing/cosmic style: the fakes stay 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from attrs import evolve, frozen
@@ -30,6 +30,7 @@ from paeshift_core.domain.ledger import (
 )
 from paeshift_core.domain.money import Money
 from paeshift_core.domain.payments import WithdrawalStatus
+from paeshift_core.domain.schedule import JobType, Schedule
 from paeshift_core.domain.users import Role, RoleSwitched
 from paeshift_core.ports.outbox import OutboxReader
 from paeshift_core.ports.unit_of_work import ReadOnlyUnitOfWork, UnitOfWork, UnitOfWorkFactory
@@ -331,6 +332,49 @@ class StorageContract:
                 JobStatus.ONGOING, ends_before=ends_at + timedelta(seconds=1), limit=10
             )
             assert none_ongoing == []
+
+    async def test_jobs_with_a_shift_starting_in_a_window(self, storage: Storage) -> None:
+        """The shift reminders' finder: every job at work whose day's shift starts in the
+        window, in any timezone, on any day of a multi-day job; nothing else."""
+        industry, _ = await seed(storage)
+        ongoing, upcoming = JobStatus.ONGOING, JobStatus.UPCOMING
+
+        def job(job_id: int, status: JobStatus, first: int, last: int, at: time, tz: str) -> Job:
+            schedule = Schedule(
+                job_type=JobType.SINGLE_DAY if first == last else JobType.MULTIPLE_DAYS,
+                start_date=date(2026, 1, first),
+                end_date=date(2026, 1, last),
+                start_time=at,
+                end_time=time(23, 59),
+                timezone=tz,
+            )
+            return evolve(b.job(job_id, CLIENT, industry), schedule=schedule, status=status)
+
+        lagos, london = "Africa/Lagos", "Europe/London"  # UTC+1 and UTC+0 in January
+        async with storage.uow() as uow:
+            for added in (
+                job(601, ongoing, 5, 20, time(10, 0), lagos),  # day 12 at 09:00 UTC: due
+                job(602, ongoing, 5, 20, time(11, 0), lagos),  # 10:00 UTC: after the window
+                job(603, upcoming, 12, 12, time(10, 15), lagos),  # due
+                job(604, JobStatus.CANCELED, 12, 12, time(10, 0), lagos),
+                job(605, ongoing, 5, 11, time(10, 0), lagos),  # its last day was the 11th
+                job(606, upcoming, 12, 12, time(9, 0), london),  # due
+                job(607, upcoming, 12, 14, time(9, 30), lagos),  # 08:30 UTC: the open end
+                job(608, upcoming, 10, 15, time(0, 30), lagos),  # past local midnight
+            ):
+                await uow.jobs.add(added)
+            await uow.commit()
+        morning = datetime(2026, 1, 12, 8, 30, tzinfo=UTC)
+        night = datetime(2026, 1, 12, 23, 0, tzinfo=UTC)  # 00:00 local on the 13th
+        async with storage.uow() as uow:
+            due = await uow.jobs.list_with_shift_starting(morning, morning + timedelta(hours=1))
+            assert [j.id for j in due] == [601, 603, 606]
+            late = await uow.jobs.list_with_shift_starting(night - timedelta(minutes=45), night)
+            assert [j.id for j in late] == []
+            past_midnight = await uow.jobs.list_with_shift_starting(
+                night - timedelta(minutes=30), night + timedelta(minutes=30)
+            )
+            assert [j.id for j in past_midnight] == [608]
 
     async def test_a_deleted_job_is_gone(self, storage: Storage) -> None:
         _, job = await seed(storage)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
+from datetime import timedelta
 from typing import Any
 
 import attrs
@@ -76,6 +77,7 @@ class Rig:
     parties: dict[str, Account] = attrs.field(factory=dict)
     rows: int = 0
     popular_job: int = 0
+    clock: FakeClock = attrs.field(factory=FakeClock)
 
     def headers(self, name: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.parties[name].tokens.access_token}"}
@@ -147,7 +149,7 @@ async def rig(postgres_engine: AsyncEngine) -> AsyncIterator[Rig]:
     accounts = Accounts(use_cases, deps.email)
     market = Market(use_cases, deps)
     async with AsyncTestClient(app=build_api(factory)) as api:
-        rig = Rig(api, StatementCounter(postgres_engine), use_cases, market, accounts)
+        rig = Rig(api, StatementCounter(postgres_engine), use_cases, market, accounts, clock=clock)
         clients = ("feed_client", "popular_client", "wallet_client", "dispute_client")
         for name in (*clients, "reviewed_client"):
             rig.parties[name] = await accounts.client()
@@ -229,3 +231,25 @@ async def test_read_endpoints_run_as_many_statements_for_one_row_as_for_a_page(r
     assert not grown, f"statements grew with the page (1 row, {PAGE} rows): {grown}"
     over = {name: count for name, count in full.items() if count > BUDGETS[name]}
     assert not over, f"over budget: {over} (budgets: {BUDGETS})"
+
+
+async def test_a_reminder_run_costs_as_much_for_one_sent_reminder_as_for_a_page(rig: Rig) -> None:
+    """Once the hour's reminders went out, a run of the shift reminders only finds the due
+    jobs and their sent marks: the same statements for one due reminder as for a page."""
+
+    async def hire_and_measure(jobs: int) -> int:
+        for _ in range(jobs):
+            client, worker = await rig.accounts.client(), await rig.accounts.applicant()
+            job = await rig.market.funded_job(client)
+            application = await rig.use_cases.applications.apply(worker.principal, job.id)
+            await rig.use_cases.applications.accept(client.principal, application.id)
+        rig.clock.set(job.schedule.starts_at - timedelta(minutes=50))
+        first = await rig.use_cases.shift_reminders.run()  # sends what is new
+        rig.clock.advance(timedelta(minutes=1))
+        with rig.counter.measure() as seen:
+            assert await rig.use_cases.shift_reminders.run() == first
+        return len(seen)
+
+    one = await hire_and_measure(1)
+    page = await hire_and_measure(PAGE - 1)
+    assert (one, page) == (3, 3)

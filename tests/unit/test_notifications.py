@@ -6,8 +6,9 @@ handler; the e-mail port is the memory sender (``mailer``).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
+import attrs
 import pytest
 
 from adapters.memory.clock import FakeClock
@@ -21,13 +22,14 @@ from paeshift_core.application.notifications import EMAIL_HANDLER, HANDLER
 from paeshift_core.application.outbox_relay import OutboxRelay, backoff_delay
 from paeshift_core.application.pagination import PageRequest
 from paeshift_core.domain.disputes import DisputeCategory, DisputeOpened
-from paeshift_core.domain.errors import InvalidInput, NotFound
-from paeshift_core.domain.jobs import Job
+from paeshift_core.domain.errors import InvalidInput, NotFound, Unavailable
+from paeshift_core.domain.jobs import Job, JobStatus
 from paeshift_core.domain.money import Money
 from paeshift_core.domain.notifications import Category, Channel, LinkKind, Notification
 from paeshift_core.domain.payments import WithdrawalFailed
 from paeshift_core.domain.users import Role
 from paeshift_core.ports.outbox import OutboxEvent
+from tests.contracts import builders as b
 from tests.unit.accounts import Account, Accounts
 from tests.unit.marketplace import DAY, Market
 
@@ -366,6 +368,64 @@ class TestShiftReminders:
         assert "10:00" in reminders[0].body  # local time of the shift (Africa/Lagos)
         assert [m.subject for m in mailer.to(worker.email)] == ["Shift starting soon"]
         assert await notes_of(use_cases, other) == []
+
+    async def test_a_reminder_whose_email_failed_is_sent_by_the_next_run(
+        self,
+        use_cases: UseCases,
+        accounts: Accounts,
+        market: Market,
+        clock: FakeClock,
+        mailer: MemoryEmailSender,
+    ) -> None:
+        """Only a reminder whose e-mail went out is skipped by later runs of its hour."""
+        client, worker = await accounts.client(), await accounts.applicant()
+        job, _ = await hired(market, use_cases, client, worker)
+        mailer.sent.clear()
+        clock.set(job.schedule.starts_at - timedelta(minutes=50))
+        mailer.fail = True
+        with pytest.raises(Unavailable):
+            await use_cases.shift_reminders.run()
+        mailer.fail = False
+        clock.advance(timedelta(minutes=1))
+        assert await use_cases.shift_reminders.run() == 1
+        clock.advance(timedelta(minutes=1))
+        assert await use_cases.shift_reminders.run() == 1  # due, marked sent: skipped
+        assert [m.subject for m in mailer.to(worker.email)] == ["Shift starting soon"]
+
+    async def test_each_day_of_a_multi_day_job_is_reminded(
+        self,
+        use_cases: UseCases,
+        deps: Deps,
+        accounts: Accounts,
+        market: Market,
+        clock: FakeClock,
+    ) -> None:
+        """A job in its third day gets that day's reminder, however many jobs started before it
+        (the finder once took the 500 oldest jobs at work and stopped there)."""
+        client, worker = await accounts.client(), await accounts.applicant()
+        job = await market.funded_job(
+            client, job_type="multiple_days", start_date=TOMORROW, end_date=TOMORROW + timedelta(4)
+        )
+        application = await use_cases.applications.apply(worker.principal, job.id)
+        await use_cases.applications.accept(client.principal, application.id)
+        clock.set(job.schedule.starts_at)
+        await use_cases.jobs.start_shift(client.principal, job.id)  # ongoing, as the others
+        third = job.schedule.shift_start(TOMORROW + timedelta(2))
+        earlier = attrs.evolve(job.schedule, start_date=TOMORROW - timedelta(1), start_time=time(6))
+        async with deps.uow() as uow:
+            for n in range(501):  # at work since before it, their shifts at another hour
+                older = b.job(10_000 + n, client.user_id, b.industry(1))
+                await uow.jobs.add(attrs.evolve(older, schedule=earlier, status=JobStatus.ONGOING))
+            await uow.commit()
+
+        clock.set(third - timedelta(minutes=30))
+        assert await use_cases.shift_reminders.run() == 1
+        reminders = [
+            n
+            for n in await notes_of(use_cases, worker)
+            if n.category is Category.SHIFT_STARTING_SOON
+        ]
+        assert len(reminders) == 1
 
 
 class TestPeriodicUpkeep:

@@ -117,3 +117,36 @@ def test_invalid_schedules_name_the_field(changes: dict[str, object], field: str
     with pytest.raises(InvalidInput) as info:
         Schedule(**values)  # type: ignore[arg-type]
     assert info.value.field == field
+
+
+@given(
+    start_date=start_dates,
+    days=st.integers(1, 20),
+    start=minute_times,
+    tz=st.sampled_from(["Africa/Lagos", "UTC", "America/New_York", "Europe/London"]),
+    after_hours=st.integers(-48, 24 * 22),
+    window_minutes=st.integers(1, 24 * 60),
+)
+def test_shift_starts_between_finds_exactly_the_days_starting_in_the_window(
+    start_date: date, days: int, start: time, tz: str, after_hours: int, window_minutes: int
+) -> None:
+    """Against every day of the schedule, checked one by one (the reminders' question)."""
+    schedule = _schedule(start_date, days, start, time(23, 59), tz)
+    after = datetime.combine(start_date, time(0), UTC) + timedelta(hours=after_hours)
+    until = after + timedelta(minutes=window_minutes)
+    every_day = (start_date + timedelta(days=n) for n in range(days))
+    expected = [
+        (day, schedule.shift_start(day))
+        for day in every_day
+        if after < schedule.shift_start(day) <= until
+    ]
+    assert schedule.shift_starts_between(after, until) == expected
+
+
+def test_a_multi_day_jobs_shift_starts_each_local_day() -> None:
+    schedule = _schedule(date(2026, 1, 5), 10, time(10, 0), time(18, 0), "Africa/Lagos")
+    ninth = datetime(2026, 1, 9, 9, 0, tzinfo=UTC)  # 10:00 in Lagos (UTC+1)
+    assert schedule.shift_starts_between(ninth - timedelta(hours=1), ninth) == [
+        (date(2026, 1, 9), ninth)
+    ]
+    assert schedule.shift_starts_between(ninth, ninth + timedelta(hours=1)) == []

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from datetime import datetime
 
 from adapters.memory.repositories import newest_first
@@ -64,6 +64,10 @@ class MemoryProcessedEventRepository(MemoryRepository[ProcessedEvent]):
     async def seen(self, handler: str, event_id: int) -> bool:
         found = self._select(lambda p: p.handler == handler and p.event_id == event_id)
         return next(found, None) is not None
+
+    async def seen_among(self, handler: str, event_ids: Sequence[int]) -> set[int]:
+        wanted = set(event_ids)
+        return {p.event_id for p in self._select(lambda p: p.handler == handler)} & wanted
 
 
 def _handler_event(a: Aggregate) -> Hashable:

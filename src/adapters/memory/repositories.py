@@ -11,7 +11,7 @@ from adapters.memory.unit_of_work import MemoryRepository
 from paeshift_core.domain.applications import Application, ApplicationCounts, ApplicationStatus
 from paeshift_core.domain.catalog import Industry
 from paeshift_core.domain.codes import CodeAttempts, CodePurpose, OneTimeCode
-from paeshift_core.domain.jobs import Job, JobStatus
+from paeshift_core.domain.jobs import SHIFT_STATUSES, Job, JobStatus
 from paeshift_core.domain.reliability import Reliability
 from paeshift_core.domain.tokens import RefreshToken
 from paeshift_core.domain.users import User
@@ -137,6 +137,14 @@ class MemoryJobRepository(MemoryRepository[Job]):
             )
         )
         return sorted(due, key=lambda j: (j.schedule.starts_at, j.id))[:limit]
+
+    async def list_with_shift_starting(self, after: datetime, until: datetime) -> list[Job]:
+        due = self._select(
+            lambda j: (
+                j.status in SHIFT_STATUSES and bool(j.schedule.shift_starts_between(after, until))
+            )
+        )
+        return sorted(due, key=lambda j: j.id)
 
 
 class MemoryApplicationRepository(MemoryRepository[Application]):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -154,3 +155,10 @@ class SqlProcessedEventRepository(SqlRepository[ProcessedEvent]):
         c = t.processed_events.c
         query = select(c.id).where(c.handler == handler, c.event_id == event_id).limit(1)
         return bool(await self._uow.rows(query))
+
+    async def seen_among(self, handler: str, event_ids: Sequence[int]) -> set[int]:
+        if not event_ids:
+            return set()
+        c = t.processed_events.c
+        query = select(c.event_id).where(c.handler == handler, c.event_id.in_(set(event_ids)))
+        return {event_id for (event_id,) in await self._uow.rows(query)}

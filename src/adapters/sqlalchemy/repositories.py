@@ -7,8 +7,9 @@ identity map) plus the mapping of its aggregate.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     LABEL_STYLE_TABLENAME_PLUS_COL,
@@ -38,7 +39,7 @@ from paeshift_core.domain.catalog import Industry
 from paeshift_core.domain.codes import CodeAttempts, CodePurpose, OneTimeCode
 from paeshift_core.domain.disputes import Dispute, DisputeStatus
 from paeshift_core.domain.errors import NotFound
-from paeshift_core.domain.jobs import Job, JobStatus
+from paeshift_core.domain.jobs import SHIFT_STATUSES, Job, JobStatus
 from paeshift_core.domain.payments import (
     IntentStatus,
     PaymentIntent,
@@ -51,6 +52,21 @@ from paeshift_core.domain.users import User
 from paeshift_core.ports.repositories import After
 
 A = TypeVar("A", bound=Aggregate)
+_DST = timedelta(hours=1)
+
+
+def local_windows(after: datetime, until: datetime, zone: str) -> list[tuple[date, time, time]]:
+    """``(after, until)`` as local (day, earliest time, latest time) ranges in ``zone``."""
+    tz = ZoneInfo(zone)
+    first, last = after.astimezone(tz), until.astimezone(tz)
+    windows = []
+    day = first.date()
+    while day <= last.date():
+        earliest = first.time().replace(tzinfo=None) if day == first.date() else time.min
+        latest = last.time().replace(tzinfo=None) if day == last.date() else time.max
+        windows.append((day, earliest, latest))
+        day += timedelta(days=1)
+    return windows
 
 
 USERS = one_table(t.users, "user", m.user_to_row, m.row_to_user)
@@ -261,6 +277,34 @@ class SqlJobRepository(SqlRepository[Job]):
         if ends_before is not None:
             where.append(c.ends_at < to_utc(ends_before))
         return await self._uow.load(JOBS, *where, order_by=(c.starts_at, c.id), limit=limit)
+
+    async def list_with_shift_starting(self, after: datetime, until: datetime) -> list[Job]:
+        """The jobs at work (``starts_at <= until < ends_at`` shape, on jobs(status,
+        starts_at)) whose local start time falls in the window on one of its local days,
+        per timezone in use, then checked exactly by the schedule. The local window is an
+        hour wider each way: around a daylight-saving change a local time maps to another
+        UTC instant than the fixed offset says, and the exact check decides."""
+        c = t.jobs.c
+        at_work = [
+            c.status.in_([s.value for s in SHIFT_STATUSES]),
+            c.starts_at <= to_utc(until),
+            c.ends_at > to_utc(after),
+        ]
+        zones = (await self._uow.execute(select(c.timezone).where(*at_work).distinct())).scalars()
+        windows = [
+            and_(
+                c.timezone == zone,
+                c.start_date <= day,
+                c.end_date >= day,
+                c.start_time.between(earliest, latest),
+            )
+            for zone in zones.all()
+            for day, earliest, latest in local_windows(after - _DST, until + _DST, zone)
+        ]
+        if not windows:
+            return []
+        found = await self._uow.load(JOBS, *at_work, or_(*windows))
+        return [job for job in found if job.schedule.shift_starts_between(after, until)]
 
 
 class SqlApplicationRepository(SqlRepository[Application]):

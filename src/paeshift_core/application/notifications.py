@@ -21,7 +21,7 @@ returned: creating notifications (for each recipient), marking one read, marking
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
@@ -36,7 +36,7 @@ from paeshift_core.domain.applications import ApplicationStatus
 from paeshift_core.domain.disputes import DisputeEvent, DisputeOpened, DisputeResolved
 from paeshift_core.domain.errors import Conflict, NotFound
 from paeshift_core.domain.events import DomainEvent
-from paeshift_core.domain.jobs import Job, JobStatus
+from paeshift_core.domain.jobs import Job
 from paeshift_core.domain.marketplace_events import (
     ApplicationAccepted,
     ApplicationEvent,
@@ -66,7 +66,6 @@ from paeshift_core.ports.unit_of_work import UnitOfWork
 HANDLER = "notifications"
 EMAIL_HANDLER = "email"
 REMINDER_LEAD = timedelta(hours=1)
-REMINDER_BATCH = 500
 #: Workers holding a seat, in any state the relay may find them in after the event.
 ASSIGNED = frozenset(
     {
@@ -411,17 +410,6 @@ class NotificationHandler:
 # -- periodic: shift reminders -------------------------------------------------------------
 
 
-def _shift_start(job: Job, day: date) -> datetime:
-    schedule = job.schedule
-    local = datetime.combine(day, schedule.start_time, ZoneInfo(schedule.timezone))
-    return local.astimezone(ZoneInfo("UTC"))
-
-
-def _days_around(now: datetime, timezone: str) -> Iterable[date]:
-    today = now.astimezone(ZoneInfo(timezone)).date()
-    return (today - timedelta(days=1), today, today + timedelta(days=1))
-
-
 class ShiftReminders:
     """ "Shift starting soon", one hour before each day's shift, to its accepted workers
     (DOMAIN.md Notifications); at most once per job and day, whoever runs it how often."""
@@ -431,25 +419,33 @@ class ShiftReminders:
         self._writer = NotificationWriter(deps)
 
     async def run(self) -> int:
-        """Send the due reminders; returns how many (job, day) reminders were due."""
+        """Send the due reminders; returns how many (job, day) reminders were due.
+
+        The repository finds the jobs with a shift starting within the lead time, however
+        many jobs are at work. (It was the first 500 upcoming or ongoing jobs by first start:
+        with more than 500 multi-day jobs under way, the later ones never got their daily
+        reminders.) A reminder is due at every run in its hour; one whose e-mail went out is
+        marked (``shift_reminder_sent:<day>``) and skipped after one query per day, so a run
+        costs a query or two, not a few per due reminder; one that failed before its mark is
+        retried by the next run (creation and e-mail are idempotent)."""
         now = self._deps.clock.now()
         horizon = now + REMINDER_LEAD
-        async with self._deps.uow() as uow:
-            jobs: list[Job] = []
-            for status in (JobStatus.UPCOMING, JobStatus.ONGOING):
-                jobs += await uow.jobs.list_in_status_before(
-                    status, starts_before=horizon, limit=REMINDER_BATCH
+        async with self._deps.uow(read_only=True) as uow:
+            due = [
+                (job, day, starts)
+                for job in await uow.jobs.list_with_shift_starting(now, horizon)
+                for day, starts in job.schedule.shift_starts_between(now, horizon)
+            ]
+            sent = {
+                day: await uow.processed_events.seen_among(
+                    _reminder_sent(day), [job.id for job, on, _ in due if on == day]
                 )
-        due = 0
-        for job in jobs:
-            for day in _days_around(now, job.schedule.timezone):
-                if not job.schedule.start_date <= day <= job.schedule.end_date:
-                    continue
-                starts = _shift_start(job, day)
-                if now < starts <= horizon:
-                    due += 1
-                    await self._remind(job, day, starts)
-        return due
+                for day in {day for _, day, _ in due}
+            }
+        for job, day, starts in due:
+            if job.id not in sent[day]:
+                await self._remind(job, day, starts)
+        return len(due)
 
     async def _remind(self, job: Job, day: date, starts: datetime) -> None:
         source = f"reminder:{job.id}:{day.isoformat()}"
@@ -466,6 +462,11 @@ class ShiftReminders:
 
         await self._writer.create_once(f"shift_reminder:{day.isoformat()}", job.id, source, drafts)
         await self._writer.email(source)
+        await self._writer.create_once(_reminder_sent(day), job.id, source, _nothing)
+
+
+def _reminder_sent(day: date) -> str:
+    return f"shift_reminder_sent:{day.isoformat()}"
 
 
 # -- the user's side -------------------------------------------------------------------------

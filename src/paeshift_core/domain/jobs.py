@@ -53,6 +53,9 @@ class ShiftType(enum.StrEnum):
     FLEXIBLE = "flexible"
 
 
+#: The statuses of a job whose shifts are still worked (funded, not yet completed).
+SHIFT_STATUSES = frozenset({JobStatus.UPCOMING, JobStatus.ONGOING})
+
 JOB_TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
     JobStatus.PENDING: frozenset({JobStatus.UPCOMING, JobStatus.CANCELED}),
     JobStatus.UPCOMING: frozenset({JobStatus.ONGOING, JobStatus.CANCELED}),

@@ -91,11 +91,30 @@ class Schedule:
     @property
     def starts_at(self) -> datetime:
         """The first shift's start as an aware UTC datetime."""
-        local = datetime.combine(self.start_date, self.start_time, ZoneInfo(self.timezone))
-        return local.astimezone(UTC)
+        return self.shift_start(self.start_date)
 
     @property
     def ends_at(self) -> datetime:
         """The last shift's end as an aware UTC datetime."""
         local = datetime.combine(self.end_date, self.start_time, ZoneInfo(self.timezone))
         return (local + timedelta(minutes=self.minutes_per_day)).astimezone(UTC)
+
+    def shift_start(self, day: date) -> datetime:
+        """When ``day``'s shift starts, as an aware UTC datetime."""
+        local = datetime.combine(day, self.start_time, ZoneInfo(self.timezone))
+        return local.astimezone(UTC)
+
+    def shift_starts_between(self, after: datetime, until: datetime) -> list[tuple[date, datetime]]:
+        """The days of this schedule whose shift starts in ``(after, until]``, with that start
+        in UTC (the shift reminders' question; any window, each day looked at once)."""
+        zone = ZoneInfo(self.timezone)
+        # A day's shift starts on that local day: only the local dates the window touches.
+        day = max(self.start_date, after.astimezone(zone).date())
+        last = min(self.end_date, until.astimezone(zone).date())
+        found = []
+        while day <= last:
+            starts = self.shift_start(day)
+            if after < starts <= until:
+                found.append((day, starts))
+            day += timedelta(days=1)
+        return found

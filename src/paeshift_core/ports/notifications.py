@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -55,3 +56,7 @@ class ProcessedEventRepository(Protocol):
     async def add(self, processed: ProcessedEvent) -> None: ...
 
     async def seen(self, handler: str, event_id: int) -> bool: ...
+
+    async def seen_among(self, handler: str, event_ids: Sequence[int]) -> set[int]:
+        """Which of ``event_ids`` are recorded for ``handler`` (one query)."""
+        ...

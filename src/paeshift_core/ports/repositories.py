@@ -118,6 +118,12 @@ class JobRepository(Protocol):
         jobs(status, starts_at) and jobs(status, ends_at))."""
         ...
 
+    async def list_with_shift_starting(self, after: datetime, until: datetime) -> list[Job]:
+        """Upcoming and ongoing jobs with a day's shift starting in ``(after, until]`` (see
+        ``Schedule.shift_starts_between``), by id; for the shift reminders, whose window is
+        an hour: all of them, as every one is due (index jobs(status, starts_at))."""
+        ...
+
 
 class ApplicationRepository(Protocol):
     async def add(self, application: Application) -> None: ...
