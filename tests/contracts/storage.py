@@ -339,11 +339,13 @@ class StorageContract:
         industry, _ = await seed(storage)
         ongoing, upcoming = JobStatus.ONGOING, JobStatus.UPCOMING
 
-        def job(job_id: int, status: JobStatus, first: int, last: int, at: time, tz: str) -> Job:
+        def job(
+            job_id: int, status: JobStatus, first: int, last: int, at: time, tz: str, month: int = 1
+        ) -> Job:
             schedule = Schedule(
                 job_type=JobType.SINGLE_DAY if first == last else JobType.MULTIPLE_DAYS,
-                start_date=date(2026, 1, first),
-                end_date=date(2026, 1, last),
+                start_date=date(2026, month, first),
+                end_date=date(2026, month, last),
                 start_time=at,
                 end_time=time(23, 59),
                 timezone=tz,
@@ -361,6 +363,8 @@ class StorageContract:
                 job(606, upcoming, 12, 12, time(9, 0), london),  # due
                 job(607, upcoming, 12, 14, time(9, 30), lagos),  # 08:30 UTC: the open end
                 job(608, upcoming, 10, 15, time(0, 30), lagos),  # past local midnight
+                # New York springs forward at 02:00 on 8 March: 02:30 that day is 07:30 UTC.
+                job(609, upcoming, 7, 9, time(2, 30), "America/New_York", month=3),
             ):
                 await uow.jobs.add(added)
             await uow.commit()
@@ -375,6 +379,9 @@ class StorageContract:
                 night - timedelta(minutes=30), night + timedelta(minutes=30)
             )
             assert [j.id for j in past_midnight] == [608]
+            spring = datetime(2026, 3, 8, 7, 0, tzinfo=UTC)
+            forward = await uow.jobs.list_with_shift_starting(spring, spring + timedelta(hours=1))
+            assert [j.id for j in forward] == [609]
 
     async def test_a_deleted_job_is_gone(self, storage: Storage) -> None:
         _, job = await seed(storage)

@@ -52,12 +52,17 @@ from paeshift_core.domain.users import User
 from paeshift_core.ports.repositories import After
 
 A = TypeVar("A", bound=Aggregate)
-_DST = timedelta(hours=1)
+_DST_MARGIN = timedelta(hours=1)
 
 
 def local_windows(after: datetime, until: datetime, zone: str) -> list[tuple[date, time, time]]:
-    """``(after, until)`` as local (day, earliest time, latest time) ranges in ``zone``."""
+    """``(after, until)`` as local (day, earliest time, latest time) ranges in ``zone``, an
+    hour wider each way if the zone's UTC offset changes within a day of the window (then a
+    local time may map to another instant than the offset says; the caller checks exactly)."""
     tz = ZoneInfo(zone)
+    day_before, day_after = after - timedelta(days=1), until + timedelta(days=1)
+    if day_before.astimezone(tz).utcoffset() != day_after.astimezone(tz).utcoffset():
+        after, until = after - _DST_MARGIN, until + _DST_MARGIN
     first, last = after.astimezone(tz), until.astimezone(tz)
     windows = []
     day = first.date()
@@ -279,11 +284,9 @@ class SqlJobRepository(SqlRepository[Job]):
         return await self._uow.load(JOBS, *where, order_by=(c.starts_at, c.id), limit=limit)
 
     async def list_with_shift_starting(self, after: datetime, until: datetime) -> list[Job]:
-        """The jobs at work (``starts_at <= until < ends_at`` shape, on jobs(status,
-        starts_at)) whose local start time falls in the window on one of its local days,
-        per timezone in use, then checked exactly by the schedule. The local window is an
-        hour wider each way: around a daylight-saving change a local time maps to another
-        UTC instant than the fixed offset says, and the exact check decides."""
+        """The jobs at work (first start before the window ends, last end after it starts;
+        jobs(status, starts_at)) whose local start time falls in the window on one of its days,
+        per timezone in use (``local_windows``), then checked exactly by the schedule."""
         c = t.jobs.c
         at_work = [
             c.status.in_([s.value for s in SHIFT_STATUSES]),
@@ -299,7 +302,7 @@ class SqlJobRepository(SqlRepository[Job]):
                 c.start_time.between(earliest, latest),
             )
             for zone in zones.all()
-            for day, earliest, latest in local_windows(after - _DST, until + _DST, zone)
+            for day, earliest, latest in local_windows(after, until, zone)
         ]
         if not windows:
             return []
