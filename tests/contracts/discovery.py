@@ -209,6 +209,12 @@ class DiscoveryContract:
             502,
             506,
         ]
+        within = await feed(storage, FeedSort.NEAREST, near=LAGOS, radius_km=30)
+        assert ids(within) == [501, 502]
+        assert within[1].distance_km == pytest.approx(LAGOS.distance_m(IKEJA) / 1000, rel=1e-9)
+        assert ids(await feed(storage, FeedSort.NEAREST, near=LAGOS, radius_km=30, offset=1)) == [
+            502
+        ]
 
     async def test_the_viewers_applications_come_in_one_lookup(self, storage: Storage) -> None:
         await market(storage)
