@@ -12,7 +12,6 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 from litestar import Litestar, Router
-from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.openapi import OpenAPIConfig
@@ -29,6 +28,7 @@ from adapters.http.auth import DEPENDENCIES, SECURITY_SCHEMES
 from adapters.http.auth_routes import AuthController
 from adapters.http.catalog_routes import AdminCatalogController, CatalogController
 from adapters.http.compat import compat_routers
+from adapters.http.compression import compress_responses
 from adapters.http.discovery_routes import FeedController, SavedJobsController, UsersController
 from adapters.http.disputes_routes import (
     AdminDisputeQueueController,
@@ -75,8 +75,6 @@ from adapters.http.services import STATE_KEY, ApiServices
 from adapters.http.spa import spa_not_found
 
 API_PREFIX = "/api/v1"
-GZIP_LEVEL = 5
-GZIP_MINIMUM_BYTES = 1024
 
 ServicesFactory = Callable[[], AbstractAsyncContextManager[ApiServices]]
 
@@ -169,11 +167,8 @@ def build_api(
         lifespan=[lifespan],
         dependencies=DEPENDENCIES,
         exception_handlers=handlers,
-        middleware=[request_id_middleware, limit_requests],
+        middleware=[compress_responses(), request_id_middleware, limit_requests],
         before_send=[echo_request_id],
-        compression_config=CompressionConfig(
-            backend="gzip", gzip_compress_level=GZIP_LEVEL, minimum_size=GZIP_MINIMUM_BYTES
-        ),
         cors_config=cors,
         openapi_config=OpenAPIConfig(
             title="Paeshift API",
