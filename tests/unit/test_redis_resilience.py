@@ -112,21 +112,26 @@ def redis_errors() -> float:
     return REGISTRY.get_sample_value(sample, {"dependency": "redis"}) or 0.0
 
 
+class Broken:
+    """A Redis operation that always fails, counting its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def __call__(self, _: Redis) -> None:
+        self.calls += 1
+        raise RedisConnectionError("connection refused")
+
+
 async def test_guard_turns_failures_into_unavailable_and_stops_calling(client: Redis) -> None:
     clock = FakeMonotonic()
     guard = RedisGuard(client, breaker=breaker(clock))
-    calls = 0
-
-    async def broken(_: Redis) -> int:
-        nonlocal calls
-        calls += 1
-        raise RedisConnectionError("connection refused")
-
+    broken = Broken()
     errors_before = redis_errors()
     for _ in range(5):
         with pytest.raises(RedisUnavailable):
             await guard.run("get", broken)
-    assert calls == 3  # then the circuit is open: Redis is not even tried
+    assert broken.calls == 3  # then the circuit is open: Redis is not even tried
     assert redis_errors() == errors_before + 3
     assert not await guard.best_effort("set", broken)
 
@@ -205,3 +210,23 @@ async def test_the_guard_alone_bounds_calls() -> None:
     kwargs = guard.client.connection_pool.connection_kwargs
     assert (kwargs["socket_timeout"], kwargs["socket_connect_timeout"]) == (None, 0.2)
     await guard.aclose()
+
+
+async def test_calls_no_request_waits_on_never_open_the_breaker(client: Redis) -> None:
+    """The request budget's background syncs: failures are counted, the breaker stays shut,
+    and once the requests' own calls opened it they are not tried either."""
+    guard = RedisGuard(client, breaker=breaker(FakeMonotonic()))
+    broken = Broken()
+    errors_before = redis_errors()
+    for _ in range(5):
+        with pytest.raises(RedisUnavailable):
+            await guard.run("request budget", broken, trips_breaker=False)
+    assert state(guard.breaker) is CircuitState.CLOSED
+    assert redis_errors() == errors_before + 5
+    for _ in range(3):
+        with pytest.raises(RedisUnavailable):
+            await guard.run("get", broken)
+    assert state(guard.breaker) is CircuitState.OPEN
+    with pytest.raises(RedisUnavailable):
+        await guard.run("request budget", broken, trips_breaker=False)
+    assert broken.calls == 8

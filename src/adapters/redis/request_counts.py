@@ -1,9 +1,16 @@
 """The request budget's shared counters (``adapters/http/request_budget.py``) in Redis.
 
 One pipeline per sync adds every client's count: ``INCRBY`` then ``EXPIRE`` per counter, one
-round trip however many clients. A counter per key under ``psh:rq:<digest of key>``, so Redis
-Cluster needs no hash tag (redis-py's cluster pipeline splits the commands by slot) and client
-addresses stay out of Redis.
+round trip however many clients. A failure does not count toward opening the breaker: the
+syncs run every 100 ms in the background, and when the server's CPU was saturated they timed
+out whenever the process was descheduled longer than the timeout (81 failures and 13 openings
+in one benchmark run, bench/results/2026-11-29-cache-both-round6.md), each opening turning the
+cache off in that process for 5 s. A failed sync is added again by the next one; the calls
+requests wait on still open the breaker, which then stops the syncs too.
+
+A counter per key under ``psh:rq:<digest of key>``, so Redis Cluster needs no hash tag
+(redis-py's cluster pipeline splits the commands by slot) and client addresses stay out of
+Redis.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ class RedisRequestCounts:
             return [int(total) for total in replies[::2]]
 
         try:
-            totals = await self._guard.run("request budget", run)
+            totals = await self._guard.run("request budget", run, trips_breaker=False)
         except RedisUnavailable:
             return None
         return dict(zip(names, totals, strict=True))

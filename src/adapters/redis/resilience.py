@@ -187,8 +187,13 @@ class RedisGuard:
         )
         return cls(client, timeout_s=timeout_s, breaker=breaker)
 
-    async def run(self, what: str, operation: Callable[[Redis], Awaitable[T]]) -> T:
+    async def run(
+        self, what: str, operation: Callable[[Redis], Awaitable[T]], *, trips_breaker: bool = True
+    ) -> T:
         """Run one Redis operation within ``timeout_s``; raise ``RedisUnavailable`` otherwise.
+
+        ``trips_breaker=False``: a failure is logged and counted but does not count toward
+        opening the breaker (for calls no request waits on; see ``request_counts.py``).
 
         The overall deadline also covers a connect followed by a read, which the socket
         timeouts alone would allow to take twice as long. A failure of a call that was already
@@ -206,7 +211,7 @@ class RedisGuard:
                 result = await operation(self.client)
         except (RedisError, OSError, TimeoutError) as exc:
             record_cache(time.perf_counter() - started)
-            if started >= self._last_counted_failure:
+            if trips_breaker and started >= self._last_counted_failure:
                 self._last_counted_failure = time.perf_counter()
                 self.breaker.record_failure()
             DEPENDENCY_ERRORS.labels("redis").inc()
