@@ -59,6 +59,10 @@ def _on_sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
+#: Seconds a unit of work waits for a pooled connection before the request answers 503.
+POOL_WAIT_S = 5.0
+
+
 def create_engine(url: str | URL, *, echo: bool = False, pool_size: int = 20) -> AsyncEngine:
     """An async engine for ``url`` with the settings this service relies on.
 
@@ -66,9 +70,16 @@ def create_engine(url: str | URL, *, echo: bool = False, pool_size: int = 20) ->
     of work (a quarter of a one-statement read's). A connection the server dropped fails its
     next statement instead; SQLAlchemy then discards it and every pooled connection older
     than the failure, so after a database restart one request per process answers 503
-    (``Unavailable``) and the next ones reconnect. The pool keeps ``pool_size`` connections
-    and opens at most half as many again under bursts: overflow connections are closed when
-    returned, and opening one costs the server a new backend process.
+    (``Unavailable``) and the next ones reconnect.
+
+    The pool holds at most ``pool_size`` connections and a unit of work waits for one at most
+    ``POOL_WAIT_S`` (then 503). It used to open half as many again under bursts and close them
+    when returned: in an overload each of those was a new PostgreSQL backend (a fork) on the
+    cores that were already short, and the mixed benchmark at 500 req/s from a cold start did
+    not recover (p50 47 and 582 ms, p95 378 and 1,482 ms in two runs; connections opened by the
+    server in its profile). Without them: p50 24 and 7 ms, p95 224 and 51 ms (the second on a
+    state where every apply had become a 409, a lighter load; bench/results/2026-11-29-
+    overflow-*.md: alternating runs on one reused dataset, which drifts, so indicative).
     """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -80,7 +91,8 @@ def create_engine(url: str | URL, *, echo: bool = False, pool_size: int = 20) ->
             parsed,
             echo=echo,
             pool_size=pool_size,
-            max_overflow=pool_size // 2,
+            max_overflow=0,
+            pool_timeout=POOL_WAIT_S,
             connect_args={"options": f"-c plan_cache_mode={PLAN_CACHE_MODE}"},
         )
     time_statements(engine.sync_engine)  # per-request SQL counts and time (metrics, logs)
