@@ -425,9 +425,10 @@ class ShiftReminders:
         many jobs are at work. (It was the first 500 upcoming or ongoing jobs by first start:
         with more than 500 multi-day jobs under way, the later ones never got their daily
         reminders.) A reminder is due at every run in its hour; one whose e-mail went out is
-        marked (``shift_reminder_sent:<day>``) and skipped after one query per day, so a run
-        costs a query or two, not a few per due reminder; one that failed before its mark is
-        retried by the next run (creation and e-mail are idempotent)."""
+        marked (``shift_reminder_sent:<day>``) and skipped after one query per day, so once
+        the hour's reminders went out a run costs three statements, not a dozen per reminder;
+        one that failed before its mark is retried by the next run (creation and e-mail are
+        idempotent)."""
         now = self._deps.clock.now()
         horizon = now + REMINDER_LEAD
         async with self._deps.uow(read_only=True) as uow:
