@@ -44,7 +44,7 @@ def _apps() -> dict[str, Litestar]:
                 backend="gzip", gzip_compress_level=LEVEL, minimum_size=MINIMUM_BYTES
             ),
         ),
-        "compress_responses": Litestar(handlers, middleware=[compress_responses()]),
+        "compress_responses": Litestar(handlers, middleware=[compress_responses]),
     }
 
 

@@ -6,10 +6,9 @@
   marks, ``saq:abort:<key>``, are shared by every queue on a Redis). The job runs every
   outbox handler on the event and only then marks it delivered; SAQ retries a failed job
   with exponential backoff. An event whose jobs all failed stays pending and is enqueued
-  again by a later poll. A worker killed
-  between a commit and the delivery loses nothing: the event is still pending (or its job is
-  still queued, or requeued by SAQ's sweep) and the handlers, idempotent by event id, make
-  the second delivery change nothing.
+  again by a later poll. A worker killed between a commit and the delivery loses nothing:
+  the event is still pending (or its job is still queued, or requeued by SAQ's sweep) and
+  the handlers, idempotent by event id, make the second delivery change nothing.
 - **Cron jobs** run the periodic use cases of ``background.periodic_tasks`` (UTC cron lines;
   SAQ's cron keys make each run happen once per queue even with several workers).
 

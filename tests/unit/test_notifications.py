@@ -48,6 +48,11 @@ async def notes_of(use_cases: UseCases, who: Account) -> list[Notification]:
     return list(found.page.items)
 
 
+async def reminders_of(use_cases: UseCases, who: Account) -> list[Notification]:
+    notes = await notes_of(use_cases, who)
+    return [n for n in notes if n.category is Category.SHIFT_STARTING_SOON]
+
+
 async def applied(
     market: Market, use_cases: UseCases, client: Account, worker: Account, day: date = TOMORROW
 ) -> tuple[Job, int]:
@@ -359,11 +364,7 @@ class TestShiftReminders:
         clock.advance(timedelta(minutes=5))
         assert await use_cases.shift_reminders.run() == 1  # due again, but sent once
 
-        reminders = [
-            n
-            for n in await notes_of(use_cases, worker)
-            if n.category is Category.SHIFT_STARTING_SOON
-        ]
+        reminders = await reminders_of(use_cases, worker)
         assert len(reminders) == 1
         assert "10:00" in reminders[0].body  # local time of the shift (Africa/Lagos)
         assert [m.subject for m in mailer.to(worker.email)] == ["Shift starting soon"]
@@ -420,11 +421,7 @@ class TestShiftReminders:
 
         clock.set(third - timedelta(minutes=30))
         assert await use_cases.shift_reminders.run() == 1
-        reminders = [
-            n
-            for n in await notes_of(use_cases, worker)
-            if n.category is Category.SHIFT_STARTING_SOON
-        ]
+        reminders = await reminders_of(use_cases, worker)
         assert len(reminders) == 1
 
 

@@ -167,7 +167,7 @@ def build_api(
         lifespan=[lifespan],
         dependencies=DEPENDENCIES,
         exception_handlers=handlers,
-        middleware=[compress_responses(), request_id_middleware, limit_requests],
+        middleware=[compress_responses, request_id_middleware, limit_requests],
         before_send=[echo_request_id],
         cors_config=cors,
         openapi_config=OpenAPIConfig(

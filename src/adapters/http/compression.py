@@ -16,7 +16,6 @@ is compressed chunk by chunk without a length; an encoded one passes as it is.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
 from typing import Any
 
 from litestar.enums import ScopeType
@@ -66,8 +65,9 @@ def _worth_compressing(
     return textual and not encoded and (more or len(body) >= minimum_bytes)
 
 
-def _gzip(compressor: Any, body: bytes) -> bytes:
-    return bytes(compressor.compress(body) + compressor.flush())
+def _deflated(compressor: Any, body: bytes, *, more: bool) -> bytes:
+    """``body`` through ``compressor``; the last chunk also flushes it."""
+    return bytes(compressor.compress(body) + (b"" if more else compressor.flush()))
 
 
 def _body(data: bytes, *, more: bool) -> HTTPResponseBodyEvent:
@@ -86,48 +86,40 @@ def _gzipped_start(start: HTTPResponseStartEvent, length: int | None) -> HTTPRes
     return gzipped
 
 
-def compress_responses(
-    level: int = LEVEL, minimum_bytes: int = MINIMUM_BYTES
-) -> Callable[[ASGIApp], ASGIApp]:
-    """The middleware factory (``Litestar(middleware=[compress_responses(), ...])``)."""
+def compress_responses(app: ASGIApp) -> ASGIApp:
+    """The middleware (``Litestar(middleware=[compress_responses, ...])``)."""
 
-    def middleware_factory(app: ASGIApp) -> ASGIApp:
-        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != ScopeType.HTTP or not accepts_gzip(scope):
-                await app(scope, receive, send)
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP or not accepts_gzip(scope):
+            await app(scope, receive, send)
+            return
+        held: HTTPResponseStartEvent | None = None
+        stream: Any = None  # the compressor, once a body is being compressed
+
+        async def send_gzipped(message: Message) -> None:
+            nonlocal held, stream
+            if message["type"] == "http.response.start":
+                held = message
                 return
-            held: HTTPResponseStartEvent | None = None
-            stream: Any = None  # the compressor of a streamed body, once it started
-
-            async def send_gzipped(message: Message) -> None:
-                nonlocal held, stream
-                if message["type"] == "http.response.start":
-                    held = message
-                    return
-                if message["type"] != "http.response.body":
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            body, more = message["body"], message.get("more_body", False)
+            start, held = held, None
+            if start is not None:
+                if not _worth_compressing(start, body, more, MINIMUM_BYTES):
+                    await send(start)
                     await send(message)
                     return
-                body, more = message["body"], message.get("more_body", False)
-                start, held = held, None
-                if start is not None:
-                    if not _worth_compressing(start, body, more, minimum_bytes):
-                        await send(start)
-                        await send(message)
-                        return
-                    stream = zlib.compressobj(level, zlib.DEFLATED, _GZIP_WBITS, _MEM_LEVEL)
-                    whole = None if more else _gzip(stream, body)
-                    await send(_gzipped_start(start, None if whole is None else len(whole)))
-                    if whole is not None:
-                        await send(_body(whole, more=False))
-                        return
-                if stream is None:
-                    await send(message)
-                    return
-                chunk = stream.compress(body) + (b"" if more else stream.flush())
+                stream = zlib.compressobj(LEVEL, zlib.DEFLATED, _GZIP_WBITS, _MEM_LEVEL)
+                chunk = _deflated(stream, body, more=more)
+                await send(_gzipped_start(start, None if more else len(chunk)))
                 await send(_body(chunk, more=more))
+            elif stream is None:
+                await send(message)
+            else:
+                await send(_body(_deflated(stream, body, more=more), more=more))
 
-            await app(scope, receive, send_gzipped)
+        await app(scope, receive, send_gzipped)
 
-        return middleware
-
-    return middleware_factory
+    return middleware

@@ -30,7 +30,6 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.sql.elements import Label
 from sqlalchemy.sql.selectable import Subquery
 
 from adapters.sqlalchemy import mappers as m
@@ -70,11 +69,9 @@ def _text_match(dialect: str, terms: Sequence[str]) -> list[ColumnElement[bool]]
     return [haystack.like(f"% {term}%") for term in terms]
 
 
-def _filters(
-    dialect: str, criteria: FeedCriteria, *, exact_distance: bool = True
-) -> list[ColumnElement[bool]]:
-    """The criteria as conditions; ``exact_distance=False`` leaves the haversine comparison
-    to a caller that computes the distance itself (the bounding box stays)."""
+def _filters(dialect: str, criteria: FeedCriteria) -> list[ColumnElement[bool]]:
+    """The criteria as conditions; of the distance only the bounding box (the exact radius
+    is ``_within_radius`` of the caller's distance expression)."""
     c, k = _JOBS.c, criteria
     where: list[ColumnElement[bool]] = [
         c.status == JobStatus.UPCOMING.value,
@@ -97,12 +94,19 @@ def _filters(
         where.append(c.hourly_rate >= k.min_hourly_rate.amount)
     where.extend(_text_match(dialect, k.terms))
     box = k.box
-    if box is not None and k.near is not None and k.radius_km is not None:
+    if box is not None:
         where.append(c.latitude.between(box.min_lat, box.max_lat))
         where.append(or_(*(c.longitude.between(lo, hi) for lo, hi in box.longitude_ranges())))
-        if exact_distance:
-            where.append(distance_km(k.near) <= k.radius_km)
     return where
+
+
+def _within_radius(
+    criteria: FeedCriteria, distance: ColumnElement[Any]
+) -> list[ColumnElement[bool]]:
+    """The exact haversine comparison with the radius, if there is one."""
+    if criteria.near is None or criteria.radius_km is None:
+        return []
+    return [distance <= criteria.radius_km]
 
 
 def _keyset(sort: FeedSort, after: FeedKey | None) -> list[ColumnElement[bool]]:
@@ -147,12 +151,13 @@ def _nearest(
     c = _JOBS.c
     ranked = (
         select(c.id, c.latitude, distance_km(near).label("distance_km"))
-        .where(*_filters(dialect, criteria, exact_distance=False))
+        .where(*_filters(dialect, criteria))
         .offset(0)
         .subquery("ranked")
     ).c
-    radius = [] if criteria.radius_km is None else [ranked.distance_km <= criteria.radius_km]
-    page = select(ranked.id, ranked.latitude, ranked.distance_km).where(*radius)
+    page = select(ranked.id, ranked.latitude, ranked.distance_km).where(
+        *_within_radius(criteria, ranked.distance_km)
+    )
     return page.order_by(*_nearest_first(ranked)).offset(offset).limit(limit).subquery("page")
 
 
@@ -180,13 +185,15 @@ class SqlFeedQuery:
                 .order_by(*_nearest_first(page.c))
             )
         else:
-            distance: Label[Any] = (literal(None) if near is None else distance_km(near)).label(
-                "distance_km"
-            )
+            distance: ColumnElement[Any] = literal(None) if near is None else distance_km(near)
             query = (
-                select(_JOBS, subcategory, distance)
+                select(_JOBS, subcategory, distance.label("distance_km"))
                 .select_from(jobs)
-                .where(*_filters(dialect, criteria), *_keyset(sort, after))
+                .where(
+                    *_filters(dialect, criteria),
+                    *_within_radius(criteria, distance),
+                    *_keyset(sort, after),
+                )
                 .order_by(*_order(sort))
                 .limit(limit)
             )

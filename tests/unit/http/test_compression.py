@@ -39,7 +39,7 @@ async def _respond(
     async def receive() -> Any:
         raise AssertionError("not read")
 
-    await compress_responses()(app)(_scope(accept), receive, send)
+    await compress_responses(app)(_scope(accept), receive, send)
     return sent
 
 
