@@ -37,6 +37,8 @@ class ScenarioResult:
     cache_hit_rate: float | None = None
     #: The scenario whose throughput is this one's ceiling (a reference endpoint).
     reference: str | None = None
+    #: The reference's throughput measured in slices interleaved with this scenario's.
+    reference_requests_per_s: float | None = None
     #: Arrival rate asked for (open loop only).
     target_rate_per_s: float | None = None
     notes: dict[str, Any] = field(default_factory=dict)
@@ -58,11 +60,15 @@ class Report:
         return {s.name: s for s in self.scenarios}
 
     def ratio(self, scenario: ScenarioResult, reference: str | None) -> float | None:
-        """Throughput as a share of the reference's (closed-loop scenarios only)."""
-        ref = self.by_name().get(reference or "")
-        if ref is None or not ref.requests_per_s or scenario.generator != "wrk":
+        """Throughput as a share of the reference's (closed-loop scenarios only): of the
+        reference measured alongside it where there is one, else of the reference's own row."""
+        if scenario.generator != "wrk":
             return None
-        return scenario.requests_per_s / ref.requests_per_s
+        ceiling = scenario.reference_requests_per_s if reference == scenario.reference else None
+        if ceiling is None:
+            ref = self.by_name().get(reference or "")
+            ceiling = None if ref is None else ref.requests_per_s
+        return scenario.requests_per_s / ceiling if ceiling else None
 
 
 def _num(value: float | None, digits: int = 1) -> str:

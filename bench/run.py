@@ -5,11 +5,14 @@
 1. creates the database ``paeshift_bench`` on the local PostgreSQL (dropped first), migrates it
    and seeds it with ``paeshift seed`` (timed), then vacuums, analyzes and checkpoints it;
 2. starts ``paeshift serve --workers 2`` on 127.0.0.1 in bench mode (the ``/bench/*`` reference
-   endpoints), without the Redis cache unless ``--cache`` is given;
-3. drives it on loopback: wrk with ``bench/lua/paths.lua`` for the closed-loop read scenarios
+   endpoints), without the Redis cache on ``--port`` and with it (and ``paeshift worker``) on
+   the next port, as ``--cache`` asks (both by default);
+3. drives them on loopback: wrk with ``bench/lua/paths.lua`` for the closed-loop read scenarios
    (reference endpoints, job detail by Zipf-popular id, feed with random filters, public
-   profile), then the open-loop generator (``bench/openloop.py``) for the authenticated mixed
-   workload at a fixed arrival rate; every scenario is bounded by ``--duration``;
+   profile), each measured in slices interleaved across both servers and with its reference;
+   then, one server at a time, the open-loop generator (``bench/openloop.py``) for the
+   authenticated mixed workload at a fixed arrival rate; every scenario is bounded by
+   ``--duration``;
 4. scrapes ``/metrics`` around each scenario (SQL statements per request, cache hit rate);
 5. writes ``bench/results/<date>-<label>.md`` and ``.json`` with the machine facts and this
    command.
@@ -27,11 +30,13 @@ import platform
 import random
 import shlex
 import signal
+import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime, timedelta
 from importlib.metadata import version
 from pathlib import Path
@@ -112,7 +117,15 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
         default=20.0,
         help="seconds of the mixed workload before the measured ones (logged-in users active)",
     )
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--slices",
+        type=int,
+        default=4,
+        help="each wrk scenario's --duration is measured in this many slices, interleaved",
+    )
+    parser.add_argument(
+        "--port", type=int, default=8765, help="without the cache; with it: the next port"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432", help="server")
     parser.add_argument("--database", default="paeshift_bench")
@@ -298,17 +311,18 @@ def server(args: argparse.Namespace, log_dir: Path, *, cache: bool) -> Iterator[
         name, _, value = item.partition("=")
         env[name] = value
     log_dir.mkdir(parents=True, exist_ok=True)
-    base = f"http://127.0.0.1:{args.port}"
+    port = args.port + 1 if cache else args.port
+    base = f"http://127.0.0.1:{port}"
     serve: list[str | Path] = [
         BIN / "paeshift",
         "serve",
         "--port",
-        str(args.port),
+        str(port),
         "--workers",
         str(args.workers),
     ]
     processes = []
-    with (log_dir / "server.log").open("w") as log:
+    with _log(log_dir, cache).open("a") as log:
         processes.append(subprocess.Popen(serve, env=env, cwd=ROOT, stdout=log, stderr=log))
         if cache:
             processes.append(
@@ -329,6 +343,10 @@ def server(args: argparse.Namespace, log_dir: Path, *, cache: bool) -> Iterator[
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
+
+
+def _log(log_dir: Path, cache: bool) -> Path:
+    return log_dir / f"server-cache-{'on' if cache else 'off'}.log"
 
 
 def _wait_ready(base: str, process: subprocess.Popen[bytes], timeout_s: float = 60) -> None:
@@ -394,7 +412,10 @@ def metric_deltas(before: Snapshot, after: Snapshot) -> dict[str, Any]:
 
 
 # -- scenarios -----------------------------------------------------------------------------
-def run_wrk(args: argparse.Namespace, base: str, paths: Path, duration: float) -> dict[str, object]:
+def run_wrk(
+    args: argparse.Namespace, base: str, paths: Path, duration: float, offset: int = 0
+) -> dict[str, object]:
+    """One wrk run; its threads start ``offset`` lines into the paths file."""
     command = [
         "wrk",
         f"-t{args.threads}",
@@ -407,6 +428,7 @@ def run_wrk(args: argparse.Namespace, base: str, paths: Path, duration: float) -
         base,
         "--",
         str(paths),
+        str(offset),
     ]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     for line in done.stdout.splitlines():
@@ -416,54 +438,127 @@ def run_wrk(args: argparse.Namespace, base: str, paths: Path, duration: float) -
     raise RuntimeError(f"no WRK_JSON line in wrk's output:\n{done.stdout}\n{done.stderr}")
 
 
+@attrs.frozen
+class Slice:
+    """One wrk run of a scenario on one server, and the server's metrics over it."""
+
+    out: dict[str, Any]
+    deltas: Snapshot
+
+
+def measure_slice(args: argparse.Namespace, base: str, paths: Path, index: int) -> Slice:
+    """Slice ``index`` of ``--slices``: its share of ``--duration``, starting where the
+    previous slice's threads stopped (about), so the slices add up to one pass over the file."""
+    lines = sum(1 for _ in paths.open(encoding="utf-8"))
+    offset = index * lines // (args.threads * args.slices)
+    before = scrape(base)
+    out = run_wrk(args, base, paths, args.duration / args.slices, offset)
+    after = scrape(base)
+    return Slice(out, {key: value - before.get(key, 0.0) for key, value in after.items()})
+
+
+def _reference_of(scenario: WrkScenario, cache: bool) -> str | None:
+    """With the cache a read's ceiling is the one-Redis-GET reference, without it the one
+    SELECT."""
+    reference = scenario[3]
+    return REDIS_GET if cache and reference == PK_SELECT else reference
+
+
 def wrk_scenario(
     args: argparse.Namespace,
-    base: str,
+    servers: dict[bool, Running],
     scenario: WrkScenario,
     files: dict[str, Path],
-    warmup_s: float,
-    *,
-    cache: bool,
+) -> dict[bool, ScenarioResult]:
+    """The scenario on each server (without and with the cache), interleaved.
+
+    Each server is warmed up on a sample of its own (drawn like the measured one), then
+    ``--slices`` rounds each run a slice of the scenario and one of its reference on each
+    server in turn. A ratio (with ÷ without the cache, the scenario ÷ its reference) so
+    compares figures taken seconds apart and in the same proportions all along: this
+    machine's speed drifts (on 2026-11-29 the plain reference gave 5,517 then 14,424 req/s in
+    two 8 s wrk runs two minutes apart), which made ratios of runs ten minutes apart noise."""
+    name, _, key, _ = scenario
+    keys = {scenario_name: file_key for scenario_name, _, file_key, _ in WRK_SCENARIOS}
+    for cache, running in servers.items():
+        warmup_s = args.warmup if cache else min(args.warmup, UNCACHED_WARMUP_S)
+        if warmup_s > 0:
+            run_wrk(args, running.base, files[f"{key}.warm-up"], warmup_s)
+    slices: dict[tuple[bool, str], list[Slice]] = {}
+    for index in range(args.slices):
+        for cache, running in servers.items():
+            reference = _reference_of(scenario, cache)
+            for measured in (name, reference) if reference else (name,):
+                paths = files[keys[measured]]
+                slices.setdefault((cache, measured), []).append(
+                    measure_slice(args, running.base, paths, index)
+                )
+    results = {}
+    for cache in servers:
+        reference = _reference_of(scenario, cache)
+        alongside = slices.get((cache, reference)) if reference else None
+        results[cache] = _result(args, scenario, slices[cache, name], reference, alongside)
+        rate = results[cache].requests_per_s
+        print(f"{name} (cache {'on' if cache else 'off'}): {rate} req/s", flush=True)
+    return results
+
+
+def _result(
+    args: argparse.Namespace,
+    scenario: WrkScenario,
+    measured: list[Slice],
+    reference: str | None,
+    reference_slices: list[Slice] | None,
 ) -> ScenarioResult:
-    """Warm up on a sample of its own (drawn like the measured one), then measure. With the
-    cache a read's ceiling is the one-Redis-GET reference, without it the one SELECT."""
-    name, description, key, reference = scenario
-    if cache and reference == PK_SELECT:
-        reference = REDIS_GET
-    paths = files[key]
-    if warmup_s > 0:
-        run_wrk(args, base, files[f"{key}.warm-up"], warmup_s)
-    before = scrape(base)
-    out = run_wrk(args, base, paths, args.duration)
-    deltas = metric_deltas(before, scrape(base))
-    errors: dict[str, int] = out["errors"]  # type: ignore[assignment]
-    latency: dict[str, float] = out["latency_us"]  # type: ignore[assignment]
-    seconds = int(out["duration_us"]) / 1e6  # type: ignore[call-overload]
-    requests = int(out["requests"])  # type: ignore[call-overload]
-    result = ScenarioResult(
+    """The slices of a scenario added up: throughput over all of them, the median slice's
+    p50, the worst slice's p95 and p99."""
+    name, description, _, _ = scenario
+    totals: Snapshot = {}
+    for piece in measured:
+        for metric, delta in piece.deltas.items():
+            totals[metric] = totals.get(metric, 0.0) + delta
+    deltas = metric_deltas({}, totals)
+    requests = sum(int(piece.out["requests"]) for piece in measured)
+    seconds = sum(int(piece.out["duration_us"]) for piece in measured) / 1e6
+    latency = [piece.out["latency_us"] for piece in measured]
+    errors = Counter[str]()
+    for piece in measured:
+        errors.update(piece.out["errors"])
+    server_5xx = int(deltas["server_5xx"] or 0)
+    return ScenarioResult(
         name=name,
         description=description,
         generator="wrk",
         duration_s=round(seconds, 1),
         requests=requests,
         requests_per_s=round(requests / seconds, 1),
-        p50_ms=latency["p50"] / 1000,
-        p95_ms=latency["p95"] / 1000,
-        p99_ms=latency["p99"] / 1000,
-        errors=sum(v for k, v in errors.items() if k != "status") + int(deltas["server_5xx"] or 0),
-        rejected=int(errors["status"]) - int(deltas["server_5xx"] or 0),
+        p50_ms=statistics.median(lat["p50"] for lat in latency) / 1000,
+        p95_ms=max(lat["p95"] for lat in latency) / 1000,
+        p99_ms=max(lat["p99"] for lat in latency) / 1000,
+        errors=sum(v for k, v in errors.items() if k != "status") + server_5xx,
+        rejected=errors["status"] - server_5xx,
         sql_statements_per_request=_round(deltas["sql_per_request"]),
         cache_hit_rate=_round(deltas["cache_hit_rate"], 3),
         reference=reference,
+        reference_requests_per_s=None if not reference_slices else _throughput(reference_slices),
         notes={
             "connections": args.connections,
             "threads": args.threads,
+            "req/s by slice": [_throughput([piece]) for piece in measured],
+            **(
+                {f"{reference} req/s by slice": [_throughput([p]) for p in reference_slices]}
+                if reference_slices
+                else {}
+            ),
             "load average (1 min) after": _load(),
             "cache hits by namespace": deltas["hit_rate_by_namespace"] or "none",
         },
     )
-    print(f"{name}: {result.requests_per_s} req/s, p99 {result.p99_ms:.1f} ms", flush=True)
-    return result
+
+
+def _throughput(slices: list[Slice]) -> float:
+    requests = sum(int(piece.out["requests"]) for piece in slices)
+    return round(requests / (sum(int(piece.out["duration_us"]) for piece in slices) / 1e6), 1)
 
 
 def _load() -> float:
@@ -718,35 +813,43 @@ def run_scenarios(
     files: dict[str, Path],
     data: Dataset,
     popular: Popularity,
-    *,
-    cache: bool,
-) -> list[ScenarioResult]:
-    """The scenarios on one server. Without the cache the warm-up is at most 10 s (there is
-    nothing to fill) and the mixed workload runs at the lowest rate only: an overloaded server
+) -> dict[bool, list[ScenarioResult]]:
+    """Every scenario, by server: ``False`` without the cache, ``True`` with it.
+
+    The wrk scenarios run with both servers up, interleaved (:func:`wrk_scenario`). The mixed
+    workload then runs on one server at a time, so the other's background work (the
+    uncached server relays the outbox in process, the cached one has its worker) is not in
+    its figures. Without the cache it runs at the lowest rate only: an overloaded server
     without cache builds a backlog that takes minutes to drain. With the cache the rates run
     lowest first, so no figure includes the aftermath of an earlier overloaded run (the
     worker's backlog, cached principals expired while the server drained)."""
-    print(f"-- cache {'on' if cache else 'off'}", flush=True)
-    warmup = args.warmup if cache else min(args.warmup, UNCACHED_WARMUP_S)
-    rates = sorted(args.rate) if cache else [min(args.rate)]
+    modes = {"off": (False,), "on": (True,), "both": (False, True)}[args.cache]
     wanted = set(args.only or [*(name for name, *_ in WRK_SCENARIOS), MIXED])
-    with server(args, run_dir, cache=cache) as running:
-        scenarios = [
-            wrk_scenario(args, running.base, scenario, files, warmup, cache=cache)
-            for scenario in WRK_SCENARIOS
-            if scenario[0] in wanted
-        ]
-        today = datetime.now(UTC).date()
-        for rate in rates if MIXED in wanted else []:
-            _wait_drained(running.base)
-            scenarios.append(mixed_scenario(args, running, data, popular, today, rate))
-    log = (run_dir / "server.log").read_text(encoding="utf-8", errors="replace")
-    print(
-        f"redis calls failed: {log.count('serving without redis')}, "
-        f"circuit opened: {log.count('redis circuit open')} (var/bench/server.log)",
-        flush=True,
-    )
-    return scenarios
+    results: dict[bool, list[ScenarioResult]] = {cache: [] for cache in modes}
+    for cache in modes:
+        _log(run_dir, cache).unlink(missing_ok=True)
+    with ExitStack() as stack:
+        servers = {
+            cache: stack.enter_context(server(args, run_dir, cache=cache)) for cache in modes
+        }
+        for scenario in WRK_SCENARIOS:
+            if scenario[0] in wanted:
+                for cache, result in wrk_scenario(args, servers, scenario, files).items():
+                    results[cache].append(result)
+    today = datetime.now(UTC).date()
+    for cache in modes if MIXED in wanted else ():
+        with server(args, run_dir, cache=cache) as running:
+            for rate in sorted(args.rate) if cache else [min(args.rate)]:
+                _wait_drained(running.base)
+                results[cache].append(mixed_scenario(args, running, data, popular, today, rate))
+    if True in modes:
+        log = _log(run_dir, True).read_text(encoding="utf-8", errors="replace")
+        print(
+            f"redis calls failed: {log.count('serving without redis')}, "
+            f"circuit opened: {log.count('redis circuit open')} ({_log(run_dir, True)})",
+            flush=True,
+        )
+    return results
 
 
 def _wait_drained(base: str, timeout_s: float = 180) -> None:
@@ -779,17 +882,14 @@ def main(argv: list[str] | None = None) -> int:
         data, random.Random(args.seed), datetime.now(UTC).date(), feed_pool=20_000
     )
     files = path_files(args, data, popular, run_dir)
-    uncached: list[ScenarioResult] = []
-    if args.cache in ("off", "both"):
-        uncached = run_scenarios(args, run_dir, files, data, popular, cache=False)
-    scenarios = uncached
-    if args.cache in ("on", "both"):
-        scenarios = run_scenarios(args, run_dir, files, data, popular, cache=True)
+    results = run_scenarios(args, run_dir, files, data, popular)
+    uncached = results.get(False, [])
+    scenarios = results.get(True, uncached)
     modes = {
         "off": "off (PAESHIFT_CACHE=off, no PAESHIFT_REDIS_URL)",
         "on": "on (PAESHIFT_CACHE=on, PAESHIFT_REDIS_URL, paeshift worker)",
-        "both": "off, then on (PAESHIFT_CACHE=on, PAESHIFT_REDIS_URL, paeshift worker); "
-        "Results are with the cache",
+        "both": "off and on (PAESHIFT_CACHE=on, PAESHIFT_REDIS_URL, paeshift worker), two "
+        "servers; Results are with the cache",
     }
     report = Report(
         title=f"Paeshift benchmark: {label}",
@@ -806,7 +906,10 @@ def main(argv: list[str] | None = None) -> int:
             "log level": "WARNING",
             "wrk": f"{args.threads} threads, {args.connections} connections, "
             f"{args.duration:g} s per scenario after a warm-up on its own sample: "
-            f"{args.warmup:g} s with the cache, {min(args.warmup, UNCACHED_WARMUP_S):g} s without",
+            f"{args.warmup:g} s with the cache, {min(args.warmup, UNCACHED_WARMUP_S):g} s without; "
+            f"measured in {args.slices} slices interleaved with the other server's and with the "
+            "reference's (× reference compares them); p50 of the median slice, p95 and p99 of "
+            "the worst",
             "mixed workload": f"{' and '.join(f'{r:g}' for r in args.rate)} requests/s "
             "(open loop, aiohttp; without the cache the lowest only), "
             f"{args.mixed_duration:g} s after {args.mixed_warmup:g} s of warm-up",

@@ -1,6 +1,6 @@
 -- GET request paths read from a file, one per line (precomputed by bench/workload.py, e.g.
 -- Zipf-distributed job ids or random feed filters). Each thread starts at its own offset.
--- Usage: wrk -s bench/lua/paths.lua <url> -- <paths file>
+-- Usage: wrk -s bench/lua/paths.lua <url> -- <paths file> [start offset]
 -- done() prints one "WRK_JSON {...}" line that bench/run.py parses.
 
 local threads = {}
@@ -19,7 +19,8 @@ function init(args)
       paths[#paths + 1] = line
     end
   end
-  position = ((thread_index or 0) * 104729) % #paths
+  -- args[2]: where to start (a later slice of the same scenario goes on from there)
+  position = ((tonumber(args[2]) or 0) + (thread_index or 0) * 104729) % #paths
 end
 
 function request()

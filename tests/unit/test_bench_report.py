@@ -68,3 +68,12 @@ def test_a_run_with_and_without_cache_shows_the_speed_up_per_scenario() -> None:
     assert "| job_detail | 400.0 | 1,200.0 | 3.00 |" in text
     assert "| reference_pk_select |" not in text.split("## Without")[1].split("## Scenarios")[0]
     assert "## Without" not in render_markdown(REPORT)
+
+
+def test_a_reference_measured_alongside_is_the_ratio_s_ceiling() -> None:
+    """Interleaved slices give a scenario its own reference figure; its row is for others."""
+    job = _scenario("job_detail", 400.0, "reference_pk_select")
+    job.reference_requests_per_s = 800.0
+    report = Report(**{**REPORT.__dict__, "scenarios": [*REPORT.scenarios[:2], job]})
+    assert report.ratio(job, job.reference) == 0.5
+    assert report.ratio(job, PLAIN) == 0.05

@@ -1,8 +1,9 @@
-"""The benchmark's workload draws (bench/workload.py), its metric deltas and CPU accounting
-(bench/run.py)."""
+"""The benchmark's workload draws (bench/workload.py), its metric deltas, slices and CPU
+accounting (bench/run.py)."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import subprocess
@@ -10,7 +11,7 @@ import sys
 import time
 from collections import Counter
 
-from bench.run import Running, metric_deltas
+from bench.run import WRK_SCENARIOS, Running, Slice, _result, metric_deltas
 from bench.workload import Zipf
 
 
@@ -57,3 +58,30 @@ def test_cpu_seconds_count_a_process_and_its_children() -> None:
     finally:
         child.kill()
         child.wait()
+
+
+def _slice(requests: int, seconds: float, p50: int, p99: int, sql: float) -> Slice:
+    out = {
+        "requests": requests,
+        "duration_us": int(seconds * 1e6),
+        "errors": {"connect": 0, "read": 0, "write": 0, "status": 1, "timeout": 0},
+        "latency_us": {"p50": p50, "p95": p99 // 2, "p99": p99},
+    }
+    key = "paeshift_http_request_sql_statements_"
+    return Slice(out, {(f"{key}sum", ()): sql, (f"{key}count", ()): float(requests)})
+
+
+def test_slices_add_up_to_one_result_with_its_reference_alongside() -> None:
+    """Throughput over all slices, the median slice's p50, the worst slice's p99; the
+    reference's throughput from its own slices."""
+    job_detail = next(s for s in WRK_SCENARIOS if s[0] == "job_detail")
+    args = argparse.Namespace(connections=32, threads=2)
+    measured = [_slice(1000, 1.0, 2000, 9000, 100), _slice(3000, 1.0, 4000, 5000, 300)]
+    reference = [_slice(4000, 1.0, 1000, 3000, 0), _slice(4000, 1.0, 1000, 3000, 0)]
+    result = _result(args, job_detail, measured, "reference_redis_get", reference)
+    assert result.requests_per_s == 2000.0
+    assert (result.p50_ms, result.p99_ms) == (3.0, 9.0)
+    assert result.sql_statements_per_request == 0.1
+    assert result.rejected == 2
+    assert result.reference_requests_per_s == 4000.0
+    assert result.notes["req/s by slice"] == [1000.0, 3000.0]
