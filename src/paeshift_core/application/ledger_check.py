@@ -126,7 +126,7 @@ class LedgerCheck:
         """Invariant 3 for every escrow (job id → balance) in a few statements whatever the
         number of jobs: the jobs by chunks, every dispute once, and the seats of a job only
         where a dispute holds one. A statement per job made the hourly run take minutes of a
-        core on 100,000 jobs (bench/results/)."""
+        core on 100,000 jobs (README: Performance)."""
         ids = list(balances)
         jobs: dict[int, Job] = {}
         for start in range(0, len(ids), JOBS_PER_STATEMENT):
