@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import platform
@@ -93,6 +94,8 @@ WRK_SCENARIOS: list[WrkScenario] = [
     ),
     ("public_profile", "GET /users/{id}, Zipf-popular users", "profile", PK_SELECT),
 ]
+#: Scenario name → its paths file key.
+PATHS_OF = {name: key for name, _, key, _ in WRK_SCENARIOS}
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
@@ -453,12 +456,17 @@ class Slice:
 def measure_slice(args: argparse.Namespace, base: str, paths: Path, index: int) -> Slice:
     """Slice ``index`` of ``--slices``: its share of ``--duration``, starting where the
     previous slice's threads stopped (about), so the slices add up to one pass over the file."""
-    lines = sum(1 for _ in paths.open(encoding="utf-8"))
-    offset = index * lines // (args.threads * args.slices)
+    offset = index * _line_count(paths) // (args.threads * args.slices)
     before = scrape(base)
     out = run_wrk(args, base, paths, args.duration / args.slices, offset)
     after = scrape(base)
     return Slice(out, {key: value - before.get(key, 0.0) for key, value in after.items()})
+
+
+@functools.cache
+def _line_count(paths: Path) -> int:
+    with paths.open(encoding="utf-8") as lines:
+        return sum(1 for _ in lines)
 
 
 def _reference_of(scenario: WrkScenario, cache: bool) -> str | None:
@@ -483,7 +491,6 @@ def wrk_scenario(
     machine's speed drifts (on 2026-11-29 the plain reference gave 5,517 then 14,424 req/s in
     two 8 s wrk runs two minutes apart), which made ratios of runs ten minutes apart noise."""
     name, _, key, _ = scenario
-    keys = {scenario_name: file_key for scenario_name, _, file_key, _ in WRK_SCENARIOS}
     for cache, running in servers.items():
         fills_cache = cache and name not in (PLAIN, REDIS_GET, PK_SELECT)
         warmup_s = args.warmup if fills_cache else min(args.warmup, SHORT_WARMUP_S)
@@ -494,7 +501,7 @@ def wrk_scenario(
         for cache, running in servers.items():
             reference = _reference_of(scenario, cache)
             for measured in (name, reference) if reference else (name,):
-                paths = files[keys[measured]]
+                paths = files[PATHS_OF[measured]]
                 slices.setdefault((cache, measured), []).append(
                     measure_slice(args, running.base, paths, index)
                 )
@@ -853,23 +860,22 @@ def run_scenarios(
     for cache in modes:
         _log(run_dir, cache).unlink(missing_ok=True)
     with ExitStack() as cached:
-        servers = (
-            {True: cached.enter_context(server(args, run_dir, cache=True))} if True in modes else {}
-        )
+        warm = cached.enter_context(server(args, run_dir, cache=True)) if True in modes else None
         with ExitStack() as uncached:
-            if False in modes:
-                servers = {
-                    False: uncached.enter_context(server(args, run_dir, cache=False)),
-                    **servers,
-                }
+            cold = (
+                uncached.enter_context(server(args, run_dir, cache=False))
+                if False in modes
+                else None
+            )
+            servers = {cache: s for cache, s in ((False, cold), (True, warm)) if s is not None}
             for scenario in WRK_SCENARIOS:
                 if scenario[0] in wanted:
                     for cache, result in wrk_scenario(args, servers, scenario, files).items():
                         results[cache].append(result)
-        if True in modes and MIXED in wanted:
+        if warm is not None and MIXED in wanted:
             for key in VISITED:
-                run_wrk(args, servers[True].base, files[f"{key}.warm-up"], REVISIT_S)
-            mixed(True, servers[True])
+                run_wrk(args, warm.base, files[f"{key}.warm-up"], REVISIT_S)
+            mixed(True, warm)
     if False in modes and MIXED in wanted:
         with server(args, run_dir, cache=False) as running:
             mixed(False, running)

@@ -25,6 +25,7 @@ from attrs import frozen
 from paeshift_core.application.context import Deps, Principal
 from paeshift_core.application.marketplace_access import require_admin
 from paeshift_core.application.settlement import shares_of
+from paeshift_core.domain.disputes import Dispute
 from paeshift_core.domain.jobs import Job, JobStatus
 from paeshift_core.domain.ledger import (
     Transaction,
@@ -131,7 +132,7 @@ class LedgerCheck:
         jobs: dict[int, Job] = {}
         for start in range(0, len(ids), JOBS_PER_STATEMENT):
             jobs.update(await uow.jobs.get_many(ids[start : start + JOBS_PER_STATEMENT]))
-        holding = await self._jobs_with_held_seats(uow)
+        holding = await self._held_disputes(uow)
         found = []
         for job_id, balance in balances.items():
             job = jobs.get(job_id)
@@ -143,28 +144,30 @@ class LedgerCheck:
                         )
                     )
                 continue
-            held = await self._held(uow, job) if job_id in holding else 0
+            held = await self._held(uow, job, holding[job_id]) if job_id in holding else 0
             found.extend(_escrow(job, balance, held))
         return found
 
     @staticmethod
-    async def _jobs_with_held_seats(uow: UnitOfWork) -> set[int]:
-        """The jobs with a seat held by a dispute not yet settled (every dispute, by pages)."""
-        jobs: set[int] = set()
+    async def _held_disputes(uow: UnitOfWork) -> dict[int, list[Dispute]]:
+        """The disputes holding a seat not settled yet, by job (every dispute, by pages)."""
+        holding: dict[int, list[Dispute]] = defaultdict(list)
         after = None
         while page := await uow.disputes.list_by_status(None, after=after, limit=500):
-            jobs.update(d.job_id for d in page if d.held and not d.settled)
+            for dispute in page:
+                if dispute.held and not dispute.settled:
+                    holding[dispute.job_id].append(dispute)
             after = (page[-1].created_at, page[-1].id)
-        return jobs
+        return holding
 
     @staticmethod
-    async def _held(uow: UnitOfWork, job: Job) -> int:
-        """What the held seats of open disputes are worth."""
+    async def _held(uow: UnitOfWork, job: Job, disputes: list[Dispute]) -> int:
+        """What the seats ``disputes`` hold on ``job`` are worth."""
         shares = shares_of(job, await uow.applications.list_for_job(job.id))
         held = Money.zero(job.pricing.total_due.currency)
-        for dispute in await uow.disputes.list_for_job(job.id):
+        for dispute in disputes:
             share = shares.get(dispute.application_id)
-            if dispute.held and not dispute.settled and share is not None:
+            if share is not None:
                 held = held + share.total
         return held.amount
 
