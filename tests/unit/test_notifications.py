@@ -311,9 +311,10 @@ class TestRelay:
         assert len(mailer.to(client.email)) == 3
         async with deps.uow() as uow:
             (event,) = [e for e in store.outbox if e.event.name == "ApplicationSubmitted"]
-            assert await uow.processed_events.seen(HANDLER, event.event_id)
+            done = await uow.processed_events.seen_among(HANDLER, [event.event_id])
+            assert done == {event.event_id}
             (note,) = await uow.notifications.list_for_source(f"event:{event.event_id}")
-            assert await uow.processed_events.seen(EMAIL_HANDLER, note.id)
+            assert await uow.processed_events.seen_among(EMAIL_HANDLER, [note.id]) == {note.id}
 
     async def test_every_pending_event_is_delivered_once_and_marked(
         self,

@@ -61,10 +61,6 @@ class MemoryProcessedEventRepository(MemoryRepository[ProcessedEvent]):
     table = "processed_events"
     noun = "processed event"
 
-    async def seen(self, handler: str, event_id: int) -> bool:
-        found = self._select(lambda p: p.handler == handler and p.event_id == event_id)
-        return next(found, None) is not None
-
     async def seen_among(self, handler: str, event_ids: Sequence[int]) -> set[int]:
         wanted = set(event_ids)
         return {p.event_id for p in self._select(lambda p: p.handler == handler)} & wanted

@@ -13,6 +13,8 @@ start-up, never at import time.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
@@ -97,6 +99,21 @@ def create_engine(url: str | URL, *, echo: bool = False, pool_size: int = 20) ->
         )
     time_statements(engine.sync_engine)  # per-request SQL counts and time (metrics, logs)
     return engine
+
+
+@asynccontextmanager
+async def one_statement(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection for a write that is one statement (the outbox relay's claim and mark): on
+    PostgreSQL in autocommit, where a statement is its own transaction, so the ``BEGIN`` and
+    ``COMMIT`` round trips go (a worker delivering an event paid three trips for each of
+    them); elsewhere in a transaction committed on leaving the block."""
+    if engine.dialect.name != "postgresql":
+        async with engine.begin() as conn:
+            yield conn
+        return
+    async with engine.connect() as conn:
+        await conn.execution_options(isolation_level="AUTOCOMMIT")
+        yield conn
 
 
 async def for_reads_only(conn: AsyncConnection) -> None:

@@ -151,11 +151,6 @@ class SqlProcessedEventRepository(SqlRepository[ProcessedEvent]):
     def __init__(self, uow: SqlUnitOfWorkBase) -> None:
         super().__init__(uow, PROCESSED)
 
-    async def seen(self, handler: str, event_id: int) -> bool:
-        c = t.processed_events.c
-        query = select(c.id).where(c.handler == handler, c.event_id == event_id).limit(1)
-        return bool(await self._uow.rows(query))
-
     async def seen_among(self, handler: str, event_ids: Sequence[int]) -> set[int]:
         if not event_ids:
             return set()

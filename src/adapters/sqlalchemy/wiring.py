@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.driver_errors import database_errors
+from adapters.sqlalchemy.engine import one_statement
 from adapters.sqlalchemy.event_codec import decode_event
 from adapters.sqlalchemy.feed import SqlFeedQuery
 from adapters.sqlalchemy.ledger import SqlLedger
@@ -117,7 +118,7 @@ class SqlOutboxReader:
             .values(claimed_until=now + self._claim_for)
             .returning(c.id, c.event_type, c.payload, c.recorded_at)
         )
-        async with database_errors(), self._engine.begin() as conn:
+        async with database_errors(), one_statement(self._engine) as conn:
             rows = (await conn.execute(claim)).mappings().all()
         return [
             OutboxEvent(
@@ -134,5 +135,5 @@ class SqlOutboxReader:
         now = to_utc(self._clock.now())
         c = t.outbox.c
         statement = update(t.outbox).where(c.id.in_(event_ids)).values(delivered_at=now)
-        async with database_errors(), self._engine.begin() as conn:
+        async with database_errors(), one_statement(self._engine) as conn:
             await conn.execute(statement)
