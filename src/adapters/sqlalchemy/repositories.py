@@ -12,9 +12,9 @@ from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    LABEL_STYLE_TABLENAME_PLUS_COL,
     ColumnElement,
     Select,
+    Table,
     and_,
     bindparam,
     delete,
@@ -132,9 +132,19 @@ def older_than(c: Any, after: After | None) -> list[ColumnElement[bool]]:
     return [or_(c.created_at < moment, and_(c.created_at == moment, c.id < last_id))]
 
 
-def columns_of(table: Any, row: Any) -> dict[str, Any]:
-    """``table``'s columns of a row selected with ``LABEL_STYLE_TABLENAME_PLUS_COL``."""
-    return {col.name: row[f"{table.name}_{col.name}"] for col in table.c}
+def split_columns(rows: Sequence[Any], *tables: Table) -> list[list[dict[str, Any]]]:
+    """Each table's columns of rows selected as ``select(*tables)``, taken by position.
+
+    By position, not by label: looking up each column of each row by its label was 7 % of the
+    server's CPU serving an applicant's list of 20 applications with their jobs (py-spy)."""
+    names = [tuple(col.name for col in table.c) for table in tables]
+    split: list[list[dict[str, Any]]] = [[] for _ in tables]
+    for row in rows:
+        start = 0
+        for columns, found in zip(names, split, strict=True):
+            found.append(dict(zip(columns, row[start : start + len(columns)], strict=True)))
+            start += len(columns)
+    return split
 
 
 class SqlUserRepository(SqlRepository[User]):
@@ -348,11 +358,10 @@ class SqlApplicationRepository(SqlRepository[Application]):
             .where(*where)
             .order_by(a.c.created_at.desc(), a.c.id.desc())
             .limit(limit)
-            .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL)
         )
-        rows = (await self._uow.execute(query)).mappings().all()
-        applications = await self._uow.adopt(APPLICATIONS, [columns_of(a, r) for r in rows])
-        jobs = await self._uow.adopt(JOBS, [columns_of(j, r) for r in rows])
+        application_rows, job_rows = split_columns((await self._uow.execute(query)).all(), a, j)
+        applications = await self._uow.adopt(APPLICATIONS, application_rows)
+        jobs = await self._uow.adopt(JOBS, job_rows)
         return list(zip(applications, jobs, strict=True))
 
     async def count_by_job(self, job_ids: Sequence[int]) -> dict[int, ApplicationCounts]:
