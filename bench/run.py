@@ -531,7 +531,6 @@ def _result(
             totals[metric] = totals.get(metric, 0.0) + delta
     deltas = metric_deltas({}, totals)
     requests = sum(int(piece.out["requests"]) for piece in measured)
-    seconds = sum(int(piece.out["duration_us"]) for piece in measured) / 1e6
     latency = [piece.out["latency_us"] for piece in measured]
     errors = Counter[str]()
     for piece in measured:
@@ -541,9 +540,9 @@ def _result(
         name=name,
         description=description,
         generator="wrk",
-        duration_s=round(seconds, 1),
+        duration_s=round(sum(int(piece.out["duration_us"]) for piece in measured) / 1e6, 1),
         requests=requests,
-        requests_per_s=round(requests / seconds, 1),
+        requests_per_s=_throughput(measured),
         p50_ms=statistics.median(lat["p50"] for lat in latency) / 1000,
         p95_ms=max(lat["p95"] for lat in latency) / 1000,
         p99_ms=max(lat["p99"] for lat in latency) / 1000,

@@ -103,10 +103,11 @@ def create_engine(url: str | URL, *, echo: bool = False, pool_size: int = 20) ->
 
 @asynccontextmanager
 async def one_statement(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A connection for a write that is one statement (the outbox relay's claim and mark): on
-    PostgreSQL in autocommit, where a statement is its own transaction, so the ``BEGIN`` and
-    ``COMMIT`` round trips go (a worker delivering an event paid three trips for each of
-    them); elsewhere in a transaction committed on leaving the block."""
+    """A connection for a write that is one statement (the outbox relay's claim and mark, a
+    ledger check's record): on PostgreSQL in autocommit, where a statement is its own
+    transaction, so the ``BEGIN`` and ``COMMIT`` round trips go (a worker delivering an event
+    paid three trips for each of them); elsewhere in a transaction committed on leaving the
+    block."""
     if engine.dialect.name != "postgresql":
         async with engine.begin() as conn:
             yield conn

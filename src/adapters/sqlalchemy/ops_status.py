@@ -22,6 +22,7 @@ from adapters.observability.metrics import (
 )
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.driver_errors import database_errors
+from adapters.sqlalchemy.engine import one_statement
 from adapters.sqlalchemy.mappers import from_utc, to_utc
 from paeshift_core.ports.clock import Clock
 
@@ -47,7 +48,7 @@ async def record_ledger_check(
         "transactions": transactions,
         "accounts": accounts,
     }
-    async with database_errors(), engine.begin() as conn:
+    async with database_errors(), one_statement(engine) as conn:
         await conn.execute(insert(t.ledger_checks).values(row))
 
 
