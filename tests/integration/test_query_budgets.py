@@ -28,7 +28,7 @@ from adapters.http.services import ApiServices
 from adapters.memory.clock import FakeClock
 from adapters.memory.email import MemoryEmailSender
 from adapters.payments.sandbox import SandboxGateway
-from adapters.sqlalchemy.wiring import SqlUnitOfWorkFactory
+from adapters.sqlalchemy.wiring import SqlOutboxReader, SqlUnitOfWorkFactory
 from entrypoints.bootstrap import UseCases, build_use_cases, memory_deps
 from paeshift_core.domain.disputes import DisputeCategory
 from paeshift_core.domain.geo import GeoPoint
@@ -271,3 +271,25 @@ async def test_the_ledger_check_runs_as_many_statements_for_one_job_as_for_a_pag
     for _ in range(PAGE - 1):
         await rig.add_row()
     assert (one, await measure()) == (one, one)
+
+
+async def test_delivering_an_application_runs_a_fixed_number_of_statements(
+    rig: Rig, postgres_engine: AsyncEngine
+) -> None:
+    """The worker's most frequent delivery (``ApplicationSubmitted``: a notification to the
+    client and its e-mail) on PostgreSQL: the in-app step reads the job and the applicant and
+    writes the processed record and the notification; the e-mail step reads preferences and
+    addresses and records the e-mail. It does not ask for the notifications it has just
+    made, nor whether they were e-mailed (they cannot have been); a redelivery does, and then
+    finds nothing to do."""
+    client, worker = await rig.accounts.client(), await rig.accounts.applicant()
+    job = await rig.market.funded_job(client)
+    await rig.use_cases.applications.apply(worker.principal, job.id)
+    pending = await SqlOutboxReader(postgres_engine, rig.clock).pending(1_000)
+    submitted = [e for e in pending if e.event.name == "ApplicationSubmitted"][-1]
+    handler = rig.use_cases.notification_handler
+    with rig.counter.measure() as first:
+        await handler.handle(submitted)
+    with rig.counter.measure() as again:
+        await handler.handle(submitted)
+    assert (len(first), len(again)) == (7, 5), (first, again)

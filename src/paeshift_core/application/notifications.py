@@ -306,15 +306,17 @@ class NotificationWriter:
         key: int,
         source: str,
         drafts: Callable[[UnitOfWork], Awaitable[list[Draft]]],
-    ) -> None:
+    ) -> list[Notification] | None:
         """In one unit of work: unless ``(handler, key)`` was processed, add the drafts'
-        notifications and the processed record. A duplicate (a second delivery, concurrent
-        or not) loses on the unique record and changes nothing."""
+        notifications and the processed record; returns them. A duplicate (a second
+        delivery, concurrent or not) loses on the unique record, changes nothing and
+        returns None."""
         try:
-            await retry_on_conflict(partial(self._create, handler, key, source, drafts))
+            return await retry_on_conflict(partial(self._create, handler, key, source, drafts))
         except Conflict as exc:
             if exc.code != "duplicate":
                 raise
+            return None
 
     async def _create(
         self,
@@ -322,7 +324,7 @@ class NotificationWriter:
         key: int,
         source: str,
         drafts: Callable[[UnitOfWork], Awaitable[list[Draft]]],
-    ) -> None:
+    ) -> list[Notification]:
         """The processed record goes in first: a duplicate fails on its unique key before
         any draft is made, without a statement asking whether it was seen (one round trip
         per delivery fewer; a second delivery is the rare case)."""
@@ -333,38 +335,50 @@ class NotificationWriter:
                     id=self._deps.ids.next_id(), handler=handler, event_id=key, processed_at=now
                 )
             )
-            recipients: set[int] = set()
-            for draft in await drafts(uow):
-                recipients.add(draft.user_id)
-                await uow.notifications.add(
-                    Notification(
-                        id=self._deps.ids.next_id(),
-                        user_id=draft.user_id,
-                        category=draft.category,
-                        title=draft.title,
-                        body=draft.body,
-                        link=draft.link,
-                        source=source,
-                        created_at=now,
-                    )
+            created = [
+                Notification(
+                    id=self._deps.ids.next_id(),
+                    user_id=draft.user_id,
+                    category=draft.category,
+                    title=draft.title,
+                    body=draft.body,
+                    link=draft.link,
+                    source=source,
+                    created_at=now,
                 )
+                for draft in await drafts(uow)
+            ]
+            for notification in created:
+                await uow.notifications.add(notification)
             await uow.commit()
-        for user_id in sorted(recipients):
+        for user_id in sorted({n.user_id for n in created}):
             await unread_changed(self._deps, user_id)
+        return created
 
-    async def email(self, source: str) -> int:
+    async def email(self, source: str, created: Sequence[Notification] | None) -> int:
         """E-mail the notifications of ``source`` not e-mailed yet, where the recipient's
         preferences allow it; returns how many were sent. A failed send raises
         (``Unavailable``) after recording the ones sent before it. Finding what is due only
-        reads (a read-only unit of work: no transaction round trips on every event)."""
+        reads (a read-only unit of work: no transaction round trips on every event).
+
+        ``created``: what :meth:`create_once` returned for ``source``. Notifications this
+        delivery just created are all of the source's and none can have been e-mailed yet,
+        so the two queries asking that are skipped, and nothing is read when there are none
+        (bench/results/2026-11-29-worker-email-step.md); None (a redelivery) asks the
+        database."""
+        if created is not None and not created:
+            return 0
         async with self._deps.uow(read_only=True) as uow:
-            notifications = await uow.notifications.list_for_source(source)
+            if created is None:
+                notifications = await uow.notifications.list_for_source(source)
+                sent = await uow.processed_events.seen_among(
+                    EMAIL_HANDLER, [n.id for n in notifications]
+                )
+            else:
+                notifications, sent = list(created), set()
             user_ids = sorted({n.user_id for n in notifications})
             preferences = await uow.notification_preferences.get_many(user_ids)
             users = await uow.users.get_many(user_ids)
-            sent = await uow.processed_events.seen_among(
-                EMAIL_HANDLER, [n.id for n in notifications]
-            )
             due = []
             for n in notifications:
                 prefs = preferences.get(n.user_id) or NotificationPreferences(id=n.user_id)
@@ -405,10 +419,10 @@ class NotificationHandler:
             return
         source = event_source(delivered.event_id)
         event = delivered.event
-        await self._writer.create_once(
+        created = await self._writer.create_once(
             HANDLER, delivered.event_id, source, lambda uow: mapper(uow, event)
         )
-        await self._writer.email(source)
+        await self._writer.email(source, created)
 
 
 # -- periodic: shift reminders -------------------------------------------------------------
@@ -465,8 +479,10 @@ class ShiftReminders:
                 for worker in await _workers(uow, job.id, ASSIGNED)
             ]
 
-        await self._writer.create_once(f"shift_reminder:{day.isoformat()}", job.id, source, drafts)
-        await self._writer.email(source)
+        created = await self._writer.create_once(
+            f"shift_reminder:{day.isoformat()}", job.id, source, drafts
+        )
+        await self._writer.email(source, created)
         await self._writer.create_once(_reminder_sent(day), job.id, source, _nothing)
 
 
