@@ -89,3 +89,30 @@ class CacheContract:
         with pytest.raises(asyncio.CancelledError):
             await first
         assert await second == b"v1"
+
+    async def test_a_refresh_after_a_write_is_what_the_next_read_gets(self, cache: Cache) -> None:
+        load = CountingLoader()
+        assert await cache.get_or_load("jobs", "1", load, 60) == b"v1"
+        await cache.invalidate("jobs", "1")
+        await cache.refresh("jobs", "1", load, 60)
+        assert await cache.get_or_load("jobs", "1", load, 60) == b"v2"
+        assert load.calls == 2  # the read did not load
+
+    async def test_a_refresh_overtaken_by_a_later_write_is_never_served(self, cache: Cache) -> None:
+        """The refresh loaded before the second write's invalidation: its bytes are stale."""
+        load = CountingLoader()
+
+        async def stale() -> bytes:
+            await cache.invalidate("jobs", "1")  # another write commits while this loads
+            return b"stale"
+
+        await cache.refresh("jobs", "1", stale, 60)
+        assert await cache.get_or_load("jobs", "1", load, 60) == b"v1"
+
+    async def test_a_failed_refresh_raises_and_stores_nothing(self, cache: Cache) -> None:
+        async def broken() -> bytes:
+            raise RuntimeError("database down")
+
+        with pytest.raises(RuntimeError):
+            await cache.refresh("jobs", "1", broken, 60)
+        assert await cache.get_or_load("jobs", "1", CountingLoader(), 60) == b"v1"

@@ -156,6 +156,21 @@ async def test_a_silent_server_costs_one_timeout_then_nothing(
     assert all(e < 0.02 for e in elapsed[2:])  # circuit open: Redis is skipped
 
 
+async def test_a_write_whose_invalidation_timed_out_does_not_wait_again_to_refresh(
+    offline_sandbox: RedisSandbox, silent_server: SilentServer
+) -> None:
+    """A write waits one timeout for Redis at most: the refresh after an invalidation that
+    could not be applied does nothing (the next read retries the invalidation)."""
+    timeout_s = 0.1
+    guard = offline_sandbox.guard(silent_server.url, timeout_s=timeout_s, failure_threshold=100)
+    cache, load = RedisCache(guard, prefix=offline_sandbox.prefix), CountingLoader()
+    started = time.perf_counter()
+    await cache.invalidate("jobs", "1")
+    await cache.refresh("jobs", "1", load, 60)
+    assert timeout_s * 0.9 <= time.perf_counter() - started < 2 * timeout_s
+    assert load.calls == 0
+
+
 async def test_recovers_by_itself_and_applies_missed_invalidations(
     redis_sandbox: RedisSandbox, redis_proxy: TcpProxy
 ) -> None:

@@ -15,6 +15,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from adapters.http.auth import AUTHENTICATED, Caller, Services
+from adapters.http.jobs_routes import refresh_job_detail
 from adapters.http.jobs_schemas import PointIn, PointOut
 from adapters.http.pagination import Cursor, Limit, Page, page_out, page_request
 from adapters.http.problems import documented
@@ -183,7 +184,9 @@ class JobApplicationsController(Controller):
     async def apply(
         self, job_id: FromPath[int], principal: Caller, services: Services
     ) -> ApplicationOut:
-        return ApplicationOut.of(await services.core.applications.apply(principal, job_id))
+        applied = await services.core.applications.apply(principal, job_id)
+        await refresh_job_detail(services, job_id)
+        return ApplicationOut.of(applied)
 
     @get("", responses=documented(401, 403, 404), summary="A job's applications (its client)")
     async def list_for_job(
@@ -210,6 +213,7 @@ class ApplicationsController(Controller):
         self, application_id: FromPath[int], principal: Caller, services: Services
     ) -> ApplicationOut:
         found = await services.core.applications.accept(principal, application_id)
+        await refresh_job_detail(services, found.job_id)
         return ApplicationOut.of(found)
 
     @_step("/reject", "Reject (client)")
@@ -217,6 +221,7 @@ class ApplicationsController(Controller):
         self, application_id: FromPath[int], principal: Caller, services: Services
     ) -> ApplicationOut:
         found = await services.core.applications.reject(principal, application_id)
+        await refresh_job_detail(services, found.job_id)
         return ApplicationOut.of(found)
 
     @_step("/no-show", "Mark an ongoing worker absent (client)")
@@ -231,6 +236,7 @@ class ApplicationsController(Controller):
         self, application_id: FromPath[int], principal: Caller, services: Services
     ) -> ApplicationOut:
         found = await services.core.applications.withdraw(principal, application_id)
+        await refresh_job_detail(services, found.job_id)
         return ApplicationOut.of(found)
 
     @_step("/check-in", "Record my arrival (worker; far from the job it is flagged)")

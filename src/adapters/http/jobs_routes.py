@@ -6,6 +6,7 @@ caller may not see is a 404 exactly like a missing one.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import msgspec
@@ -21,11 +22,13 @@ from adapters.http.cached_reads import (
     json_ok,
     json_response,
     my_application_ref,
+    refresh_json,
     to_json,
 )
 from adapters.http.jobs_schemas import ClientJobOut, JobDetailOut, JobIn, JobOut, JobPatchIn
 from adapters.http.pagination import Cursor, Limit, Page, page_out, page_request
 from adapters.http.problems import documented
+from adapters.http.services import ApiServices
 from paeshift_core.application.jobs import JobDraft
 from paeshift_core.application.pagination import DEFAULT_LIMIT
 from paeshift_core.application.read_models import JOBS
@@ -43,6 +46,24 @@ def _job_step(path: str, summary: str) -> post:
     """A client's step in the job's life (cancel, start, end): 200 with the job."""
     return post(
         path, status_code=HTTP_200_OK, security=AUTHENTICATED, responses=_CHANGE, summary=summary
+    )
+
+
+def public_detail(services: ApiServices, job_id: int) -> Callable[[], Awaitable[JobDetailOut]]:
+    """The job's detail as an anonymous viewer sees it: the cached representation."""
+
+    async def produce() -> JobDetailOut:
+        return JobDetailOut.of(await services.core.jobs.get_job(None, job_id))
+
+    return produce
+
+
+async def refresh_job_detail(services: ApiServices, job_id: int) -> None:
+    """After a write that changed a public job's application counts (apply, accept, reject,
+    withdraw): its detail is stored at once, so the readers that follow an application to a
+    popular job hit rather than each process loading it again (``Cache.refresh``)."""
+    await refresh_json(
+        services.cache, JOBS, str(job_id), JOB_TTL_S, public_detail(services, job_id)
     )
 
 
@@ -66,11 +87,10 @@ class JobsController(Controller):
         the public may not see is the use case's answer for this viewer, uncached
         (``cached_reads.py``)."""
 
-        async def public() -> JobDetailOut:
-            return JobDetailOut.of(await services.core.jobs.get_job(None, job_id))
-
         try:
-            raw = await cached_json(services.cache, JOBS, str(job_id), JOB_TTL_S, public)
+            raw = await cached_json(
+                services.cache, JOBS, str(job_id), JOB_TTL_S, public_detail(services, job_id)
+            )
         except NotFound:
             if viewer is None:
                 raise

@@ -77,6 +77,14 @@ class MemoryCache:
         finally:
             del self._loading[slot]
 
+    async def refresh(
+        self, namespace: str, key: str, load: Callable[[], Awaitable[bytes]], ttl_s: int
+    ) -> None:
+        slot = self._slot(namespace, key)
+        value = await load()
+        self._store(slot, value, self._clock.now() + timedelta(seconds=ttl_s))
+        CACHE_REQUESTS.labels(namespace, "refresh").inc()
+
     def _store(self, slot: _Slot, value: bytes, expires_at: datetime) -> None:
         self._entries[slot] = (expires_at, value)
         self._entries.move_to_end(slot)

@@ -43,7 +43,8 @@ _log = logging.getLogger("paeshift.metrics")
 
 CACHE_REQUESTS = Counter(
     "paeshift_cache_requests",
-    "Cache lookups by namespace and result (hit, miss, error = served without the cache).",
+    "Cache lookups by namespace and result (hit, miss, error = served without the cache);"
+    " refresh: a write-through store right after a write, not a lookup.",
     ["namespace", "result"],
 )
 

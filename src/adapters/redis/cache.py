@@ -202,6 +202,23 @@ class RedisCache:
         self._pending.add((namespace, key))
         await self._flush_pending()
 
+    async def refresh(self, namespace: str, key: str, load: _Loader, ttl_s: int) -> None:
+        """Write-through (the port): the generations are read first, in the one round trip a
+        read makes, and the loaded bytes stored under them with the fill's script (no lock
+        taken, none released). Skipped while an invalidation is still pending: Redis was just
+        unreachable, and trying again here would make the write wait a second timeout (the
+        next read retries the invalidation)."""
+        check_name("namespace", namespace)
+        if self._pending:
+            return
+        try:
+            slot, _ = await self._read(namespace, key)
+        except RedisUnavailable:
+            return
+        value = await load()
+        await self._finish(slot, stamp(slot) + value, ttl_s, self.keys.lock(slot), "")
+        CACHE_REQUESTS.labels(namespace, "refresh").inc()
+
     # -- generations ---------------------------------------------------------------------------
     async def _read(self, namespace: str, key: str) -> tuple[_Slot, bytes | None]:
         """The current generations and the value stored under them, in one round trip."""

@@ -167,6 +167,11 @@ class UncachedReads:
     async def invalidate(self, namespace: str, key: str | None = None) -> None:
         return None
 
+    async def refresh(
+        self, namespace: str, key: str, load: Callable[[], Awaitable[bytes]], ttl_s: int
+    ) -> None:
+        return None  # nothing is read from a cache, so nothing is loaded ahead
+
 
 class InvalidatingUnitOfWork:
     """A unit of work that, once its commit succeeded, invalidates the read models the

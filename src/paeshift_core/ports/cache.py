@@ -32,3 +32,16 @@ class Cache(Protocol):
         Called after the commit that changed the data; later reads never see the old value.
         """
         ...
+
+    async def refresh(
+        self, namespace: str, key: str, load: Callable[[], Awaitable[bytes]], ttl_s: int
+    ) -> None:
+        """Write-through: right after a write's :meth:`invalidate`, store ``load()`` as the
+        current value of ``namespace/key``, so the next read hits instead of loading it.
+
+        Not a read (it is not counted as a hit or a miss). It never serves a stale value: the
+        bytes are stored under the generations current before ``load`` ran, so a later
+        invalidation makes them unreadable. A cache that cannot reach its store does
+        nothing; an exception from ``load`` propagates and nothing is stored.
+        """
+        ...

@@ -116,6 +116,31 @@ async def test_apply_reject_withdraw_update_the_counts(api: Client, login: Login
     assert (await _detail(api, job))["counts"]["by_status"] == {"rejected": 1, "withdrawn": 1}
 
 
+async def test_application_writes_store_the_job_detail_its_next_reader_gets(
+    api: Client, login: Login, deps: Deps
+) -> None:
+    """Write-through (``jobs_routes.refresh_job_detail``): after apply, accept, reject and
+    withdraw the next anonymous read is a hit, and it shows the write."""
+    owner, worker, other = await login("client"), await login("applicant"), await login("applicant")
+    job = await _funded_job(api, owner)
+    cache = _cache(deps)
+
+    async def read_hits(expected: dict[str, int]) -> None:
+        hits, misses = cache.hits[JOBS], cache.misses[JOBS]
+        assert (await _detail(api, job))["counts"]["by_status"] == expected
+        assert (cache.hits[JOBS], cache.misses[JOBS]) == (hits + 1, misses)
+
+    first = await apply(api, worker, job)
+    await read_hits({"applied": 1})
+    assert (await api.post(f"/api/v1/applications/{first}/reject", headers=owner)).is_success
+    await read_hits({"rejected": 1})
+    second = await apply(api, other, job)
+    assert (await api.post(f"/api/v1/applications/{second}/withdraw", headers=other)).is_success
+    await read_hits({"rejected": 1, "withdrawn": 1})
+    await accepted(api, owner, await login("applicant"), job)
+    await read_hits({"rejected": 1, "withdrawn": 1, "accepted": 1})
+
+
 async def test_accept_updates_free_seats_in_detail_and_feed(api: Client, login: Login) -> None:
     owner, worker = await login("client"), await login("applicant")
     job = await _funded_job(api, owner)
