@@ -53,6 +53,11 @@ class OpenLoopResult:
     latencies_by_operation: dict[str, list[float]] = field(default_factory=dict)
     errors: int = 0
     rejected: int = 0
+    #: Of the errors, the 503s: requests the server shed (load shedding), answered at once.
+    shed: int = 0
+    #: Latencies of the requests that were served (no 5xx, no time-out): with load shedding,
+    #: the fast 503s would otherwise pull the percentiles of ``latencies_ms`` down.
+    served_latencies_ms: list[float] = field(default_factory=list)
     #: How late the generator itself started requests (its own saturation), worst case.
     max_start_lag_ms: float = 0.0
 
@@ -102,7 +107,10 @@ async def run_open_loop(
             if status == 0 or status >= 500:
                 result.errors += 1
                 counts["errors"] += 1
-            elif status >= 400:
+                result.shed += status == 503
+                return
+            result.served_latencies_ms.append(latency_ms)
+            if status >= 400:
                 result.rejected += 1
                 counts["rejected"] += 1
 

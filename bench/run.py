@@ -716,6 +716,10 @@ def mixed_scenario(
                 name: f"{percentile(values, 50):.1f} / {percentile(values, 95):.1f}"
                 for name, values in sorted(outcome.latencies_by_operation.items())
             },
+            "shed (503)": outcome.shed,
+            "p50 / p95 / p99 ms of the requests served (no 5xx, no time-out)": " / ".join(
+                f"{percentile(outcome.served_latencies_ms, p):.1f}" for p in (50, 95, 99)
+            ),
             "generator max start lag ms": round(outcome.max_start_lag_ms, 1),
             "generator CPU (share of one core)": round(generator_cpu, 2),
             **{
@@ -733,7 +737,8 @@ def mixed_scenario(
         },
     )
     print(
-        f"mixed: {result.requests_per_s} req/s, p99 {result.p99_ms:.1f} ms, server CPU "
+        f"mixed: {result.requests_per_s} req/s, p99 {result.p99_ms:.1f} ms, errors "
+        f"{result.errors} ({outcome.shed} shed), server CPU "
         f"{result.notes['server CPU ms per request']} ms per request",
         flush=True,
     )

@@ -24,6 +24,7 @@ from adapters.email.console import ConsoleEmailSender
 from adapters.email.smtp import SmtpConfig, SmtpEmailSender
 from adapters.files.local import LocalFileStore
 from adapters.http import bench_routes
+from adapters.http.admission import Admission
 from adapters.http.api import build_api
 from adapters.http.idempotency import MemoryIdempotencyStore
 from adapters.http.request_budget import REQUESTS_PER_CLIENT, RequestBudget
@@ -224,7 +225,15 @@ async def runtime_services(
             reference_work=await _reference_work(settings, wired, stack),
             cache=wired.deps.cache,
             request_budget=budget,
+            admission=_admission(settings),
         )
+
+
+def _admission(settings: Settings) -> Admission | None:
+    """Load shedding for this process (``PAESHIFT_MAX_CONCURRENT_REQUESTS=0``: none)."""
+    if settings.max_concurrent_requests == 0:
+        return None
+    return Admission(settings.max_concurrent_requests, settings.admission_wait_s)
 
 
 def _request_budget(settings: Settings, wired: Runtime) -> RequestBudget:

@@ -28,6 +28,10 @@ REDIS_RETRY_S = 5.0
 #: Default general limit per client: 1,200 requests a minute (20/s sustained: far above what
 #: a person's app sends, well below a scraper or a retry loop).
 REQUESTS_PER_MINUTE = 1_200
+#: Defaults of ``PAESHIFT_MAX_CONCURRENT_REQUESTS`` and ``PAESHIFT_ADMISSION_WAIT_MS``: the
+#: load shedding of ``adapters/http/admission.py``, per server process.
+MAX_CONCURRENT_REQUESTS = 32
+ADMISSION_WAIT_S = 0.25
 
 
 class SettingsError(ValueError):
@@ -70,6 +74,10 @@ class Settings:
     #: ``PAESHIFT_REQUESTS_PER_MINUTE``: the general per-client limit
     #: (``adapters/http/request_budget.py``).
     requests_per_minute: int = REQUESTS_PER_MINUTE
+    #: ``PAESHIFT_MAX_CONCURRENT_REQUESTS``: requests a server process runs at once; the next
+    #: wait up to ``PAESHIFT_ADMISSION_WAIT_MS``, then get a 503 (``0``: no limit).
+    max_concurrent_requests: int = MAX_CONCURRENT_REQUESTS
+    admission_wait_s: float = ADMISSION_WAIT_S
     #: Benchmark mode (``bench/``): the reference endpoints under ``/bench`` are served.
     bench_mode: bool = False
     #: Redis of the ``/bench/redis-get`` reference (default: ``redis_url``).
@@ -143,6 +151,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         cookie_secure=(get("COOKIE_SECURE") or "").lower() in {"1", "true", "yes"},
         debug=(get("DEBUG") or "").lower() in {"1", "true", "yes"},
         requests_per_minute=_requests_per_minute(get("REQUESTS_PER_MINUTE")),
+        **_admission(get),
         bench_mode=(get("BENCH_MODE") or "").lower() in {"1", "true", "yes"},
         bench_redis_url=get("BENCH_REDIS_URL") or get("REDIS_URL"),
         **_smtp(get),
@@ -181,6 +190,17 @@ def _requests_per_minute(value: str | None) -> int:
     if not value.isdigit() or int(value) < 1:
         raise SettingsError("PAESHIFT_REQUESTS_PER_MINUTE must be a positive integer")
     return int(value)
+
+
+def _admission(get: Callable[[str], str | None]) -> dict[str, Any]:
+    """``PAESHIFT_MAX_CONCURRENT_REQUESTS`` and ``PAESHIFT_ADMISSION_WAIT_MS``."""
+    limit = get("MAX_CONCURRENT_REQUESTS") or str(MAX_CONCURRENT_REQUESTS)
+    if not limit.isdigit() or int(limit) > 100_000:
+        raise SettingsError("PAESHIFT_MAX_CONCURRENT_REQUESTS must be between 0 and 100000")
+    wait = get("ADMISSION_WAIT_MS") or str(round(ADMISSION_WAIT_S * 1000))
+    if not wait.isdigit() or int(wait) > 600_000:
+        raise SettingsError("PAESHIFT_ADMISSION_WAIT_MS must be between 0 and 600000")
+    return {"max_concurrent_requests": int(limit), "admission_wait_s": int(wait) / 1000}
 
 
 def _spa_dir(value: str | None) -> Path | None:

@@ -20,6 +20,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi import ResponseSpec
 from litestar.types import ExceptionHandlersMap
 
+from adapters.http.admission import OVERLOADED
 from adapters.http.request_id import request_id_of
 from paeshift_core.domain.errors import (
     ConcurrencyConflict,
@@ -124,7 +125,8 @@ def _paeshift_error(request: Request[Any, Any, Any], exc: Exception) -> Response
         headers.update(rate_limit_headers(exc))
     if isinstance(exc, Unavailable):
         headers["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_S)
-        logger.warning("unavailable request_id=%s: %s", request_id_of(request.scope), exc)
+        if exc.code != OVERLOADED:  # shed load: nothing failed, the access log has the 503
+            logger.warning("unavailable request_id=%s: %s", request_id_of(request.scope), exc)
     if isinstance(exc, Unauthenticated):
         headers["WWW-Authenticate"] = 'Bearer realm="paeshift"'
     return problem_response(

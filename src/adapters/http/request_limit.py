@@ -1,11 +1,17 @@
-"""The general per-client limit as middleware: each HTTP request spends one unit of its
-client's budget (``request_budget.py``) before it is routed to a handler; a spent budget is a
-429 problem with ``Retry-After`` and ``RateLimit`` headers.
+"""Request limits as one middleware (each layer costs every request a call).
+
+The general per-client limit: each HTTP request spends one unit of its client's budget
+(``request_budget.py``) before it is routed to a handler; a spent budget is a 429 problem with
+``Retry-After`` and ``RateLimit`` headers. Load shedding: an admitted request then runs in one
+of the process's admission slots, or gets a 503 ``overloaded`` problem when none came in time
+(``admission.py``).
 
 The client is the user of a valid access token, so the users behind one shared address (carrier
 NAT is common on Nigerian mobile networks) do not pool their budgets; else the address the
-request came from. ``/health`` and ``/metrics`` are never limited: monitoring must see an
-overloaded service.
+request came from.
+
+``/health`` and ``/metrics`` are never limited by either: monitoring must see an overloaded
+service.
 """
 
 from __future__ import annotations
@@ -36,15 +42,27 @@ def client_of(request: Request[Any, Any, Any], user_of_token: Callable[[str], in
 
 
 def limit_requests(app: ASGIApp) -> ASGIApp:
-    """Middleware: spend one unit of the client's budget per HTTP request (429 when spent)."""
+    """Middleware: spend one unit of the client's budget (429 when spent), then run the
+    request in one of the process's admission slots (503 when none came in time). The budget
+    comes first: a client over its limit never takes a slot from the others."""
 
     async def limited(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP and not scope["path"].startswith(UNLIMITED_PATHS):
-            request: Request[Any, Any, Any] = Request(scope)
-            services = services_of(request.app.state)
-            if services.request_budget is not None:
-                client = client_of(request, services.core.identity.token_user_id)
-                await services.request_budget.admit(client)
-        await app(scope, receive, send)
+        if scope["type"] != ScopeType.HTTP or scope["path"].startswith(UNLIMITED_PATHS):
+            await app(scope, receive, send)
+            return
+        request: Request[Any, Any, Any] = Request(scope)
+        services = services_of(request.app.state)
+        if services.request_budget is not None:
+            client = client_of(request, services.core.identity.token_user_id)
+            await services.request_budget.admit(client)
+        admission = services.admission
+        if admission is None:
+            await app(scope, receive, send)
+            return
+        await admission.enter()
+        try:
+            await app(scope, receive, send)
+        finally:
+            admission.leave()
 
     return limited

@@ -13,6 +13,7 @@ from typing import Protocol
 from attrs import define, field
 from litestar.datastructures import State
 
+from adapters.http.admission import Admission
 from adapters.http.idempotency import IdempotencyStore
 from adapters.http.request_budget import RequestBudget
 from adapters.observability.metrics import MetricSource
@@ -140,6 +141,8 @@ class ApiServices:
     cache: Cache = field(factory=UncachedReads)
     #: The general per-client limit (``request_budget.py``); None: not limited.
     request_budget: RequestBudget | None = None
+    #: Load shedding (``admission.py``); None: every request is admitted.
+    admission: Admission | None = None
 
 
 def services_of(state: State) -> ApiServices:
