@@ -15,41 +15,84 @@ writes with their ``Idempotency-Key``.
 
 Per process, not shared: the resource protected is this process's event loop. The middleware
 is ``request_limit.limit_requests``; ``/health`` and ``/metrics`` are never shed (monitoring
-must see an overloaded service). The line is first come, first served (``asyncio.Semaphore``
-is fair, and hands a freed slot to the longest waiter, also when a waiter is cancelled after
-being chosen).
+must see an overloaded service). The line is adaptive LIFO (:class:`Admission`): served median
+0.38-0.43 → 0.22-0.24 s and 12-33 % fewer refusals in the same overload than first come,
+first served (same file, second part).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
 
 from paeshift_core.domain.errors import Unavailable
 
 OVERLOADED = "overloaded"
+#: When the longest waiter has waited this long, the line is standing (overload, not a burst).
+STANDING_AFTER_S = 0.05
+
+_Waiter = tuple[float, asyncio.Future[None]]  # when it joined the line, what wakes it
 
 
 class Admission:
-    """``limit`` requests at a time; a request that waited ``max_wait_s`` is refused."""
+    """``limit`` requests at a time; a request that waited ``max_wait_s`` is refused.
 
-    def __init__(self, limit: int, max_wait_s: float) -> None:
+    The line is first come, first served while it is short; once its longest waiter has
+    waited ``standing_after_s``, a freed slot goes to the newest waiter instead (adaptive
+    LIFO): under a standing overload the requests served are those that just arrived,
+    and those that would have waited longest are the ones refused.
+    """
+
+    def __init__(
+        self,
+        limit: int,
+        max_wait_s: float,
+        *,
+        standing_after_s: float = STANDING_AFTER_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         if limit < 1 or max_wait_s < 0:
             raise ValueError("limit must be at least 1 and max_wait_s not negative")
         self.limit = limit
         self.max_wait_s = max_wait_s
-        self._slots = asyncio.Semaphore(limit)
+        self._standing_after_s = standing_after_s
+        self._clock = clock
+        self._free = limit
+        self._line: deque[_Waiter] = deque()  # oldest first
 
     async def enter(self) -> None:
         """Take a slot, at once if one is free; ``Unavailable`` if none came in time."""
-        if not self._slots.locked():  # a free slot and nobody waiting before this request
-            await self._slots.acquire()
+        if self._free and not self._line:
+            self._free -= 1
             return
+        waiter = (self._clock(), asyncio.get_running_loop().create_future())
+        self._line.append(waiter)
         try:
             async with asyncio.timeout(self.max_wait_s):
-                await self._slots.acquire()
-        except TimeoutError:
-            raise Unavailable("the server is overloaded; retry shortly", code=OVERLOADED) from None
+                await waiter[1]
+        except (TimeoutError, asyncio.CancelledError) as exc:
+            handed = waiter[1].done() and not waiter[1].cancelled()
+            if handed and isinstance(exc, TimeoutError):
+                return  # the slot came just as the wait ran out: keep it
+            if handed:
+                self.leave()  # cancelled with a slot in hand: pass it on
+            elif waiter in self._line:
+                self._line.remove(waiter)
+            if isinstance(exc, TimeoutError):
+                raise Unavailable(
+                    "the server is overloaded; retry shortly", code=OVERLOADED
+                ) from None
+            raise
 
     def leave(self) -> None:
-        """Give the slot back (to the longest waiter, if any)."""
-        self._slots.release()
+        """Give the slot back: to a waiter (the oldest, or the newest if the line is
+        standing), else to the free ones."""
+        while self._line:
+            standing = self._clock() - self._line[0][0] >= self._standing_after_s
+            _, woken = self._line.pop() if standing else self._line.popleft()
+            if not woken.done():  # a cancelled waiter is skipped
+                woken.set_result(None)
+                return
+        self._free += 1

@@ -68,6 +68,30 @@ async def test_waiting_requests_get_the_slots_in_arrival_order_and_none_leaks() 
         await admission.enter()
 
 
+@pytest.mark.parametrize(("waited_s", "served"), [(0.01, [0, 1, 2]), (0.1, [2, 1, 0])])
+async def test_a_standing_line_serves_the_newest_waiter_first(
+    waited_s: float, served: list[int]
+) -> None:
+    """Adaptive LIFO: a short line is first come, first served; once its oldest waiter has
+    waited ``standing_after_s`` the newest goes first."""
+    now = 0.0
+    admission = Admission(limit=1, max_wait_s=10, standing_after_s=0.05, clock=lambda: now)
+    await admission.enter()
+    order: list[int] = []
+
+    async def request(n: int) -> None:
+        await admission.enter()
+        order.append(n)
+        admission.leave()
+
+    tasks = [asyncio.ensure_future(request(n)) for n in range(3)]
+    await asyncio.sleep(0)  # all three in line
+    now = waited_s
+    admission.leave()
+    await asyncio.gather(*tasks)
+    assert order == served
+
+
 async def test_without_a_wait_a_busy_process_refuses_at_once() -> None:
     admission = Admission(limit=1, max_wait_s=0)
     await admission.enter()
