@@ -35,6 +35,7 @@ from adapters.http.compat.shapes import (
     page_params,
     walk,
 )
+from adapters.http.jobs_routes import refresh_job_detail
 from adapters.http.services import ApiServices
 from paeshift_core.application.context import Principal
 from paeshift_core.application.feed import FeedRequest
@@ -321,6 +322,7 @@ async def apply_job(
     application = await services.core.applications.apply(
         caller, as_id(body.get("job_id"), "job_id")
     )
+    await refresh_job_detail(services, application.job_id)
     return {"detail": "Application submitted", "application_id": application.id}
 
 
@@ -352,15 +354,18 @@ async def applicant_jobs(
 
 
 async def _decide(
+    services: ApiServices,
     decision: Callable[[Principal, int], Awaitable[Application]],
     caller: Principal,
     app_id: str,
     data: Any,
     message: str,
 ) -> dict[str, Any]:
-    """The client's accept or decline; a ``user_id`` in the body must be the caller's."""
+    """The client's accept or decline; a ``user_id`` in the body must be the caller's. Like
+    the API's, the job's public detail is stored again at once (write-through)."""
     require_self_all(caller, data if isinstance(data, dict) else {}, "user_id")
     application = await decision(caller, as_id(app_id, "application_id"))
+    await refresh_job_detail(services, application.job_id)
     return {"message": message, "detail": message, "application_id": application.id}
 
 
@@ -369,7 +374,7 @@ async def accept(
     app_id: FromPath[str], *, data: JSONBody[Any] = None, caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
     return await _decide(
-        services.core.applications.accept, caller, app_id, data, "Application accepted"
+        services, services.core.applications.accept, caller, app_id, data, "Application accepted"
     )
 
 
@@ -378,7 +383,7 @@ async def decline(
     app_id: FromPath[str], *, data: JSONBody[Any] = None, caller: CompatCaller, services: Services
 ) -> dict[str, Any]:
     return await _decide(
-        services.core.applications.reject, caller, app_id, data, "Application declined"
+        services, services.core.applications.reject, caller, app_id, data, "Application declined"
     )
 
 

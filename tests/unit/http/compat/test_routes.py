@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import re
 
+from adapters.memory.cache import MemoryCache
 from adapters.memory.email import MemoryEmailSender
+from paeshift_core.application.context import Deps
+from paeshift_core.application.read_models import JOBS
 from tests.unit.accounts import PASSWORD
 from tests.unit.http.compat.conftest import SignUp
 from tests.unit.http.compat.legacy import Client, pay, post_job
@@ -155,3 +158,44 @@ async def test_login_sets_a_session_cookie_that_authenticates_token_less_calls(
     assert out.status_code == 200
     api.cookies.clear()
     assert (await api.get(f"/notifications/{user.user_id}/settings")).status_code == 401
+
+
+async def test_applying_accepting_and_declining_store_the_job_detail_for_its_next_reader(
+    api: Client, legacy_user: SignUp, deps: Deps
+) -> None:
+    """The compat routes write through like the API's (``jobs_routes.refresh_job_detail``):
+    the next anonymous read of the job's public detail is a hit that shows the write."""
+    client, first, second = (
+        await legacy_user("client"),
+        await legacy_user("applicant"),
+        await legacy_user("applicant"),
+    )
+    job = await post_job(api, client)
+    await pay(api, client, job["id"])
+    cache = deps.cache
+    assert isinstance(cache, MemoryCache)
+
+    async def next_read_hits(expected: dict[str, int]) -> None:
+        hits, misses = cache.hits[JOBS], cache.misses[JOBS]
+        read = await api.get(f"/api/v1/jobs/{job['id']}")
+        assert read.json()["counts"]["by_status"] == expected
+        assert (cache.hits[JOBS], cache.misses[JOBS]) == (hits + 1, misses)
+
+    applied = []
+    for worker in (first, second):
+        response = await api.post(
+            "/jobs/applicants/applications/apply-job/",
+            json={"user_id": worker.user_id, "job_id": job["id"]},
+            headers=worker.headers,
+        )
+        assert response.status_code == 200, response.text
+        applied.append(response.json()["application_id"])
+    await next_read_hits({"applied": 2})
+    for application, decision in zip(applied, ("accept", "decline"), strict=True):
+        decided = await api.put(
+            f"/jobs/clients/applications/{application}/{decision}/",
+            json={"user_id": client.user_id},
+            headers=client.headers,
+        )
+        assert decided.status_code == 200, decided.text
+    await next_read_hits({"accepted": 1, "rejected": 1})
