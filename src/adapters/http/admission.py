@@ -55,8 +55,7 @@ class Admission:
     ) -> None:
         if limit < 1 or max_wait_s < 0:
             raise ValueError("limit must be at least 1 and max_wait_s not negative")
-        self.limit = limit
-        self.max_wait_s = max_wait_s
+        self._max_wait_s = max_wait_s
         self._standing_after_s = standing_after_s
         self._clock = clock
         self._free = limit
@@ -70,7 +69,7 @@ class Admission:
         waiter = (self._clock(), asyncio.get_running_loop().create_future())
         self._line.append(waiter)
         try:
-            async with asyncio.timeout(self.max_wait_s):
+            async with asyncio.timeout(self._max_wait_s):
                 await waiter[1]
         except (TimeoutError, asyncio.CancelledError) as exc:
             handed = waiter[1].done() and not waiter[1].cancelled()
