@@ -167,20 +167,13 @@ def _cache(get: Callable[[str], str | None]) -> dict[str, Any]:
     prefix = get("CACHE_PREFIX") or "psh"
     if not re.fullmatch(r"[a-z0-9_.-]{1,64}", prefix):
         raise SettingsError("PAESHIFT_CACHE_PREFIX must match [a-z0-9_.-]{1,64}")
-    milliseconds: dict[str, int] = {}
-    for name, default_s in (
-        ("REDIS_TIMEOUT_MS", REDIS_TIMEOUT_S),
-        ("REDIS_RETRY_MS", REDIS_RETRY_S),
-    ):
-        value = get(name) or str(round(default_s * 1000))
-        if not value.isdigit() or not 1 <= int(value) <= 600_000:
-            raise SettingsError(f"PAESHIFT_{name} must be between 1 and 600000")
-        milliseconds[name] = int(value)
+    timeout_ms = _integer(get, "REDIS_TIMEOUT_MS", round(REDIS_TIMEOUT_S * 1000), 1, 600_000)
+    retry_ms = _integer(get, "REDIS_RETRY_MS", round(REDIS_RETRY_S * 1000), 1, 600_000)
     return {
         "cache_enabled": switch in {"on", "1", "true", "yes"},
         "cache_prefix": prefix,
-        "redis_timeout_s": milliseconds["REDIS_TIMEOUT_MS"] / 1000,
-        "redis_retry_s": milliseconds["REDIS_RETRY_MS"] / 1000,
+        "redis_timeout_s": timeout_ms / 1000,
+        "redis_retry_s": retry_ms / 1000,
     }
 
 
@@ -194,13 +187,17 @@ def _requests_per_minute(value: str | None) -> int:
 
 def _admission(get: Callable[[str], str | None]) -> dict[str, Any]:
     """``PAESHIFT_MAX_CONCURRENT_REQUESTS`` and ``PAESHIFT_ADMISSION_WAIT_MS``."""
-    limit = get("MAX_CONCURRENT_REQUESTS") or str(MAX_CONCURRENT_REQUESTS)
-    if not limit.isdigit() or int(limit) > 100_000:
-        raise SettingsError("PAESHIFT_MAX_CONCURRENT_REQUESTS must be between 0 and 100000")
-    wait = get("ADMISSION_WAIT_MS") or str(round(ADMISSION_WAIT_S * 1000))
-    if not wait.isdigit() or int(wait) > 600_000:
-        raise SettingsError("PAESHIFT_ADMISSION_WAIT_MS must be between 0 and 600000")
-    return {"max_concurrent_requests": int(limit), "admission_wait_s": int(wait) / 1000}
+    limit = _integer(get, "MAX_CONCURRENT_REQUESTS", MAX_CONCURRENT_REQUESTS, 0, 100_000)
+    wait_ms = _integer(get, "ADMISSION_WAIT_MS", round(ADMISSION_WAIT_S * 1000), 0, 600_000)
+    return {"max_concurrent_requests": limit, "admission_wait_s": wait_ms / 1000}
+
+
+def _integer(get: Callable[[str], str | None], name: str, default: int, low: int, high: int) -> int:
+    """``PAESHIFT_<name>``, a whole number from ``low`` to ``high`` (``default`` when unset)."""
+    value = get(name) or str(default)
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise SettingsError(f"PAESHIFT_{name} must be between {low} and {high}")
+    return int(value)
 
 
 def _spa_dir(value: str | None) -> Path | None:

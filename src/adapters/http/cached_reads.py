@@ -87,11 +87,7 @@ async def cached_json(
     produce: Callable[[], Awaitable[msgspec.Struct]],
 ) -> bytes:
     """The JSON of ``produce()`` (a public representation), through the cache."""
-
-    async def load() -> bytes:
-        return _ENCODER.encode(await produce())
-
-    return await cache.get_or_load(namespace, key, load, ttl_s)
+    return await cache.get_or_load(namespace, key, _encoded(produce), ttl_s)
 
 
 async def refresh_json(
@@ -105,12 +101,17 @@ async def refresh_json(
     so its next reader hits. The write has committed and its response must not fail over
     this: a representation the public may no longer see (``NotFound``, nothing is stored)
     or a database that cannot answer now leaves the key to the next reader."""
+    with contextlib.suppress(NotFound, Unavailable):
+        await cache.refresh(namespace, key, _encoded(produce), ttl_s)
+
+
+def _encoded(produce: Callable[[], Awaitable[msgspec.Struct]]) -> Callable[[], Awaitable[bytes]]:
+    """The cache's loader for ``produce``: its representation as JSON bytes."""
 
     async def load() -> bytes:
-        return _ENCODER.encode(await produce())
+        return to_json(await produce())
 
-    with contextlib.suppress(NotFound, Unavailable):
-        await cache.refresh(namespace, key, load, ttl_s)
+    return load
 
 
 def my_application_ref(ref: ApplicationRef | None) -> MyApplicationRef | None:
