@@ -60,6 +60,13 @@ class OpenLoopResult:
     served_latencies_ms: list[float] = field(default_factory=list)
     #: How late the generator itself started requests (its own saturation), worst case.
     max_start_lag_ms: float = 0.0
+    #: Latencies by ``WINDOW_S`` window of scheduled start: whether the tail is spread over
+    #: the run or made by a few stalls.
+    latencies_by_window: dict[int, list[float]] = field(default_factory=dict)
+
+
+#: Seconds per window of :attr:`OpenLoopResult.latencies_by_window`.
+WINDOW_S = 5.0
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -88,7 +95,7 @@ async def run_open_loop(
 
     async with aiohttp.ClientSession(base_url, connector=connector, timeout=timeout) as session:
 
-        async def one(name: str, request: Request, scheduled: float) -> None:
+        async def one(name: str, request: Request, scheduled: float, window: int) -> None:
             lag = (time.perf_counter() - scheduled) * 1000
             result.max_start_lag_ms = max(result.max_start_lag_ms, lag)
             counts = result.by_operation.setdefault(name, Counter())
@@ -104,6 +111,7 @@ async def run_open_loop(
             latency_ms = (time.perf_counter() - scheduled) * 1000
             result.latencies_ms.append(latency_ms)
             result.latencies_by_operation.setdefault(name, []).append(latency_ms)
+            result.latencies_by_window.setdefault(window, []).append(latency_ms)
             if status == 0 or status >= 500:
                 result.errors += 1
                 counts["errors"] += 1
@@ -125,7 +133,7 @@ async def run_open_loop(
                 if delay > 0:
                     await asyncio.sleep(delay)
                 name, request = pick(rng)
-                task = asyncio.create_task(one(name, request, scheduled))
+                task = asyncio.create_task(one(name, request, scheduled, int(i / rate / WINDOW_S)))
                 in_flight.add(task)
                 task.add_done_callback(in_flight.discard)
             await asyncio.gather(*in_flight)

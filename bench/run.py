@@ -51,7 +51,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.http.bench_routes import REDIS_KEY_PREFIX, REDIS_KEYS
 from adapters.security.tokens import JwtTokenService
-from bench.openloop import OpenLoopResult, Request, percentile, run_open_loop
+from bench.openloop import WINDOW_S, OpenLoopResult, Request, percentile, run_open_loop
 from bench.report import PLAIN, Report, ScenarioResult, write_report
 from bench.workload import (
     API,
@@ -720,6 +720,10 @@ def mixed_scenario(
             "p50 / p95 / p99 ms of the requests served (no 5xx, no time-out)": " / ".join(
                 f"{percentile(outcome.served_latencies_ms, p):.1f}" for p in (50, 95, 99)
             ),
+            f"p99 ms by {WINDOW_S:g}-s window": [
+                round(percentile(values, 99))
+                for _, values in sorted(outcome.latencies_by_window.items())
+            ],
             "generator max start lag ms": round(outcome.max_start_lag_ms, 1),
             "generator CPU (share of one core)": round(generator_cpu, 2),
             **{
