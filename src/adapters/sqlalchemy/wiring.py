@@ -1,8 +1,10 @@
-"""The SQL unit of work with all repositories attached, its factory, and the outbox reader."""
+"""The SQL unit of work with its repositories (made on access), its factory, the outbox reader."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, timedelta
+from typing import Generic, TypeVar
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -42,30 +44,48 @@ from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkBase
 from paeshift_core.ports.clock import Clock
 from paeshift_core.ports.outbox import OutboxEvent
 
+R = TypeVar("R")
+
+
+class _Repository(Generic[R]):
+    """A repository of the unit of work, made anew on each access.
+
+    Repositories hold nothing but their unit of work. Kept on it, each would close a
+    reference cycle (unit of work <-> repository) that only the garbage collector frees:
+    20 such objects per unit of work, most never used, were half of the cyclic garbage a
+    server process made under the mixed benchmark, and the collections freeing it paused the
+    event loop (bench/results/2026-11-29-uow-cycles.md). Made on access, a repository is freed
+    by reference counting as soon as its call returns.
+    """
+
+    def __init__(self, make: Callable[[SqlUnitOfWorkBase], R]) -> None:
+        self._make = make
+
+    def __get__(self, uow: SqlUnitOfWorkBase, owner: type | None = None) -> R:
+        return self._make(uow)
+
 
 class SqlUnitOfWork(SqlUnitOfWorkBase):
-    def __init__(self, engine: AsyncEngine, clock: Clock, *, read_only: bool = False) -> None:
-        super().__init__(engine, clock, read_only=read_only)
-        self.users = SqlUserRepository(self)
-        self.codes = SqlOneTimeCodeRepository(self)
-        self.refresh_tokens = SqlRefreshTokenRepository(self)
-        self.catalog = SqlCatalogRepository(self)
-        self.jobs = SqlJobRepository(self)
-        self.applications = SqlApplicationRepository(self)
-        self.ledger = SqlLedger(self)
-        self.payment_intents = SqlPaymentIntentRepository(self)
-        self.withdrawals = SqlWithdrawalRepository(self)
-        self.disputes = SqlDisputeRepository(self)
-        self.saved_jobs = SqlSavedJobRepository(self)
-        self.feed = SqlFeedQuery(self)
-        self.notifications = SqlNotificationRepository(self)
-        self.notification_preferences = SqlNotificationPreferencesRepository(self)
-        self.processed_events = SqlProcessedEventRepository(self)
-        self.reviews = SqlReviewRepository(self)
-        self.rating_summaries = SqlRatingSummaries(self)
-        self.awards = SqlAwardRepository(self)
-        self.achievements = SqlAchievementsRepository(self)
-        self.feedback = SqlFeedbackRepository(self)
+    users = _Repository(SqlUserRepository)
+    codes = _Repository(SqlOneTimeCodeRepository)
+    refresh_tokens = _Repository(SqlRefreshTokenRepository)
+    catalog = _Repository(SqlCatalogRepository)
+    jobs = _Repository(SqlJobRepository)
+    applications = _Repository(SqlApplicationRepository)
+    ledger = _Repository(SqlLedger)
+    payment_intents = _Repository(SqlPaymentIntentRepository)
+    withdrawals = _Repository(SqlWithdrawalRepository)
+    disputes = _Repository(SqlDisputeRepository)
+    saved_jobs = _Repository(SqlSavedJobRepository)
+    feed = _Repository(SqlFeedQuery)
+    notifications = _Repository(SqlNotificationRepository)
+    notification_preferences = _Repository(SqlNotificationPreferencesRepository)
+    processed_events = _Repository(SqlProcessedEventRepository)
+    reviews = _Repository(SqlReviewRepository)
+    rating_summaries = _Repository(SqlRatingSummaries)
+    awards = _Repository(SqlAwardRepository)
+    achievements = _Repository(SqlAchievementsRepository)
+    feedback = _Repository(SqlFeedbackRepository)
 
 
 class SqlUnitOfWorkFactory:
