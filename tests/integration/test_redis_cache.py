@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Awaitable, Callable
 
 import pytest
 from prometheus_client import REGISTRY
@@ -277,3 +278,62 @@ async def test_a_burst_of_calls_gets_connections(redis_sandbox: RedisSandbox) ->
     results = await asyncio.gather(*(guard.run("burst", slow_get) for _ in range(150)))
     assert results == [None] * 150
     assert circuit_state(guard) is CircuitState.CLOSED
+
+
+def loader(value: str) -> Callable[[], Awaitable[bytes]]:
+    async def load() -> bytes:
+        return value.encode()
+
+    return load
+
+
+async def test_reads_started_together_share_one_mget_per_namespace(
+    redis_sandbox: RedisSandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guard = redis_sandbox.guard(timeout_s=2.0)
+    cache = RedisCache(guard, prefix=redis_sandbox.prefix)
+    for key in range(8):
+        await cache.get_or_load("jobs", str(key), loader(f"job {key}"), 60)
+    await cache.get_or_load("feed", "page", loader("page"), 60)
+    sent: list[int] = []
+    mget = guard.client.mget
+
+    async def counted(keys: list[str]) -> list[bytes | str | None]:
+        sent.append(len(keys))
+        return await mget(keys)
+
+    monkeypatch.setattr(guard.client, "mget", counted)
+    reads = [cache.get_or_load("jobs", str(key), loader("db"), 60) for key in range(8)]
+    values = await asyncio.gather(*reads, cache.get_or_load("feed", "page", loader("db"), 60))
+    assert values == [f"job {key}".encode() for key in range(8)] + [b"page"]
+    assert sorted(sent) == [3, 8 * 3]  # one MGET per namespace (hash tag), three keys a read
+    assert (cache.hits["jobs"], cache.hits["feed"]) == (8, 1)
+
+
+async def test_a_read_cancelled_while_its_batch_is_out_leaves_the_others_their_answers(
+    redis_sandbox: RedisSandbox,
+) -> None:
+    cache = RedisCache(redis_sandbox.guard(timeout_s=2.0), prefix=redis_sandbox.prefix)
+    for key in range(3):
+        await cache.get_or_load("jobs", str(key), loader(f"job {key}"), 60)
+    reads = [
+        asyncio.create_task(cache.get_or_load("jobs", str(key), loader("db"), 60))
+        for key in range(3)
+    ]
+    await asyncio.sleep(0)  # all three wait on one batch, not sent yet
+    reads[0].cancel()
+    assert await asyncio.gather(*reads[1:]) == [b"job 1", b"job 2"]
+    assert reads[0].cancelled()
+
+
+async def test_a_batch_that_fails_sends_each_of_its_reads_to_its_loader(
+    offline_sandbox: RedisSandbox,
+) -> None:
+    timeout_s = 0.1
+    guard = offline_sandbox.guard(CLOSED_PORT_URL, timeout_s=timeout_s, failure_threshold=100)
+    cache = RedisCache(guard, prefix=offline_sandbox.prefix)
+    started = time.perf_counter()
+    reads = [cache.get_or_load("jobs", str(key), loader(f"db {key}"), 60) for key in range(5)]
+    assert await asyncio.gather(*reads) == [f"db {key}".encode() for key in range(5)]
+    assert time.perf_counter() - started < timeout_s + 0.15
+    assert cache.errors["jobs"] == 5

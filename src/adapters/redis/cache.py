@@ -11,11 +11,12 @@ Cluster:
   process loading a value.
 
 A read is one round trip: ``MGET gen kgen value``; the value is a hit only if its stamp equals
-the current generations. Trade-off: a namespace (every job detail) lives on one Cluster shard;
-spreading values over shards would cost a second round trip per read, the price the first
-version of this adapter paid (bench/results/2026-11-28-cached.md). A fill that loaded before a
-concurrent invalidation stores an old stamp, which the next read ignores: a stale value is
-never served, at worst loaded once more.
+the current generations. Reads of one namespace that start in the same step of the event loop
+share one MGET (``batched_reads.py``). Trade-off: a namespace (every job detail) lives on one
+Cluster shard; spreading values over shards would cost a second round trip per read, the price
+the first version of this adapter paid (bench/results/2026-11-28-cached.md). A fill that
+loaded before a concurrent invalidation stores an old stamp, which the next read ignores: a
+stale value is never served, at worst loaded once more.
 
 ``invalidate`` bumps a generation (and deletes the value of an invalidated key): no
 KEYS/SCAN, and values of older generations are never served again (overwritten by the next
@@ -56,6 +57,7 @@ from prometheus_client import Counter as CounterMetric
 from redis.asyncio import Redis
 
 from adapters.observability.metrics import CACHE_REQUESTS
+from adapters.redis.batched_reads import BatchedMget
 from adapters.redis.resilience import RedisGuard, RedisUnavailable
 
 Result = Literal["hit", "miss", "error"]
@@ -160,6 +162,7 @@ class RedisCache:
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not secrets
         self._generation = guard.client.register_script(_GENERATION_SCRIPT)
         self._end_fill = guard.client.register_script(_END_FILL_SCRIPT)
+        self._reads = BatchedMget(guard, "cache get")
         self._flights: dict[tuple[object, ...], asyncio.Future[tuple[bytes, Result]]] = {}
         self._pending: set[tuple[str, str | None]] = set()
         self._flushing: asyncio.Future[bool] | None = None
@@ -223,11 +226,9 @@ class RedisCache:
     async def _read(self, namespace: str, key: str) -> tuple[_Slot, bytes | None]:
         """The current generations and the value stored under them, in one round trip."""
         ns_key = self.keys.namespace_generation(namespace)
-        ns_raw, key_raw, stored = await self._guard.run(
-            "cache get",
-            lambda r: r.mget(
-                [ns_key, self.keys.key_generation(namespace, key), self.keys.value(namespace, key)]
-            ),
+        ns_raw, key_raw, stored = await self._reads.get(
+            namespace,
+            [ns_key, self.keys.key_generation(namespace, key), self.keys.value(namespace, key)],
         )
         if ns_raw is None:
             ns_gen = await self._run_generation("cache generation init", [ns_key], bump=False)
