@@ -6,7 +6,8 @@ import gc
 
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from adapters.sqlalchemy.wiring import SqlUnitOfWorkFactory
+from adapters.sqlalchemy.repositories import SqlJobRepository
+from adapters.sqlalchemy.wiring import SqlUnitOfWork, SqlUnitOfWorkFactory
 from adapters.system.clock import SystemClock
 from paeshift_core.ports.unit_of_work import UnitOfWork
 
@@ -29,3 +30,7 @@ def test_a_unit_of_work_and_its_repositories_leave_no_cyclic_garbage() -> None:
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+def test_a_repository_read_on_the_class_is_its_descriptor_not_a_repository() -> None:
+    assert not isinstance(SqlUnitOfWork.jobs, SqlJobRepository)  # e.g. help(), introspection

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, timedelta
-from typing import Generic, TypeVar
+from typing import Generic, Self, TypeVar, overload
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -61,8 +61,12 @@ class _Repository(Generic[R]):
     def __init__(self, make: Callable[[SqlUnitOfWorkBase], R]) -> None:
         self._make = make
 
-    def __get__(self, uow: SqlUnitOfWorkBase, owner: type | None = None) -> R:
-        return self._make(uow)
+    @overload
+    def __get__(self, uow: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, uow: SqlUnitOfWorkBase, owner: type | None = None) -> R: ...
+    def __get__(self, uow: SqlUnitOfWorkBase | None, owner: type | None = None) -> R | Self:
+        return self if uow is None else self._make(uow)  # None: read on the class itself
 
 
 class SqlUnitOfWork(SqlUnitOfWorkBase):
