@@ -10,5 +10,5 @@ from bench import run
 def test_one_worker_more_than_the_cores(
     monkeypatch: pytest.MonkeyPatch, cores: int | None, workers: int
 ) -> None:
-    monkeypatch.setattr(run.os, "cpu_count", lambda: cores)
+    monkeypatch.setattr("os.cpu_count", lambda: cores)
     assert run.server_workers() == workers
