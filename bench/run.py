@@ -4,9 +4,9 @@
 
 1. creates the database ``paeshift_bench`` on the local PostgreSQL (dropped first), migrates it
    and seeds it with ``paeshift seed`` (timed), then vacuums, analyzes and checkpoints it;
-2. starts ``paeshift serve --workers <cores + 1>`` on 127.0.0.1 in bench mode (the ``/bench/*``
-   reference endpoints), without the Redis cache on ``--port`` and with it (and ``paeshift
-   worker``) on the next port, as ``--cache`` asks (both by default);
+2. starts ``paeshift serve --workers 2`` on 127.0.0.1 in bench mode (the ``/bench/*`` reference
+   endpoints), without the Redis cache on ``--port`` and with it (and ``paeshift worker``) on
+   the next port, as ``--cache`` asks (both by default);
 3. drives them on loopback: wrk with ``bench/lua/paths.lua`` for the closed-loop read scenarios
    (reference endpoints, job detail by Zipf-popular id, feed with random filters, public
    profile), each measured in slices interleaved across both servers and with its reference;
@@ -136,8 +136,9 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--workers",
         type=int,
-        default=server_workers(),
-        help="server worker processes (default: one more than the cores, see server_workers)",
+        default=2,
+        help="server processes (3 on 2 cores: better standalone, worse in the full run; "
+        "bench/results/2026-11-29-workers.md)",
     )
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432", help="server")
     parser.add_argument("--database", default="paeshift_bench")
@@ -915,19 +916,6 @@ def _wait_drained(base: str, timeout_s: float = 180) -> None:
             return
         time.sleep(1)
     raise RuntimeError("the server is still overloaded")
-
-
-def server_workers() -> int:
-    """One worker process more than the machine has cores.
-
-    Each worker is one event loop: while one runs a young garbage collection (15-30 ms of
-    CPU in the mixed workload, measured with a ``gc.callbacks`` hook) or a burst of requests,
-    every request it holds waits, however idle the other cores are. With a worker more than
-    the cores, each holds fewer requests. Mixed workload at 500 req/s on 2 cores, alternated
-    runs (``bench/results/2026-11-29-workers.md``): 2 workers p95/p99 28.8-39.2 / 63.2-77.5
-    ms, 3 workers 14.2-18.3 / 32.8-54.3 ms, 4 workers 39.4 / 87.8 ms (more CPU per request).
-    """
-    return (os.cpu_count() or 1) + 1
 
 
 def main(argv: list[str] | None = None) -> int:
