@@ -64,9 +64,29 @@ class OpenLoopResult:
     #: the run or made by a few stalls.
     latencies_by_window: dict[int, list[float]] = field(default_factory=dict)
 
+    def used_seed_warning(self) -> str | None:
+        """A warning when most applications were refused: the seed is used.
+
+        The mixed workload's users apply and mark notifications read; on a seed earlier runs
+        used (``--skip-seed``) they have applied before, so the applications are refused (4xx)
+        and nothing is left to mark read: a lighter workload (SQL per request 0.62 against
+        0.87, bench/results/2026-11-29-workers.md) whose latencies look better than a fresh
+        seed's. A fresh seed refuses 2-3 % of them (22 and 40 of ~1,200 at 500 req/s).
+        """
+        applications = self.by_operation.get("apply", Counter())
+        count, refused = applications["count"], applications["rejected"]
+        if not count or refused / count <= USED_SEED_REFUSED_SHARE:
+            return None
+        return (
+            f"{refused} of {count} applications refused: the seed is used by earlier runs, "
+            "so this workload is lighter than on a fresh seed (run without --skip-seed)"
+        )
+
 
 #: Seconds per window of :attr:`OpenLoopResult.latencies_by_window`.
 WINDOW_S = 5.0
+#: Above this share of refused applications, :meth:`OpenLoopResult.used_seed_warning` warns.
+USED_SEED_REFUSED_SHARE = 0.10
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -744,6 +744,7 @@ def mixed_scenario(
             "warm-up before measuring (s)": args.mixed_warmup,
             "load average (1 min) after": _load(),
             "cache hits by namespace": deltas["hit_rate_by_namespace"] or "none",
+            **({"warning": warning} if (warning := outcome.used_seed_warning()) else {}),
         },
     )
     print(
@@ -752,6 +753,8 @@ def mixed_scenario(
         f"{result.notes['server CPU ms per request']} ms per request",
         flush=True,
     )
+    if warning:
+        print(f"warning: {warning}", flush=True)
     return result
 
 
