@@ -697,6 +697,7 @@ def mixed_scenario(
     }
     deltas = metric_deltas(before, scrape(base))
     lat = outcome.latencies_ms
+    warning = outcome.used_seed_warning()
     result = ScenarioResult(
         name=MIXED if len(args.rate) == 1 else f"{MIXED}@{rate:g}",
         description=(
@@ -744,7 +745,7 @@ def mixed_scenario(
             "warm-up before measuring (s)": args.mixed_warmup,
             "load average (1 min) after": _load(),
             "cache hits by namespace": deltas["hit_rate_by_namespace"] or "none",
-            **({"warning": warning} if (warning := outcome.used_seed_warning()) else {}),
+            **({"warning": warning} if warning else {}),
         },
     )
     print(
