@@ -28,7 +28,7 @@ from __future__ import annotations
 import enum
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from attrs import field, frozen
@@ -171,14 +171,26 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") else word
 
 
-def skill_overlap(skills: Iterable[str], *job_texts: str) -> float:
-    """The share of ``skills`` whose every word is a word of the job's texts."""
-    wanted = [s for s in skills if s.strip()]
+def job_stems(*job_texts: str) -> frozenset[str]:
+    """The word stems of a job's texts: what skills are matched against."""
+    return frozenset(_stem(w) for text in job_texts for w in words(text))
+
+
+def skill_stems(skills: Iterable[str]) -> list[frozenset[str]]:
+    """The word stems of each non-blank skill (blank skills count for nothing)."""
+    return [frozenset(_stem(w) for w in words(skill)) for skill in skills if skill.strip()]
+
+
+def stems_overlap(wanted: Sequence[frozenset[str]], job: frozenset[str]) -> float:
+    """The share of ``wanted`` skills (:func:`skill_stems`) whose every stem is in ``job``."""
     if not wanted:
         return 0.0
-    job_words = {_stem(w) for text in job_texts for w in words(text)}
-    matched = sum(1 for skill in wanted if all(_stem(w) in job_words for w in words(skill)))
-    return matched / len(wanted)
+    return sum(map(job.issuperset, wanted)) / len(wanted)
+
+
+def skill_overlap(skills: Iterable[str], *job_texts: str) -> float:
+    """The share of ``skills`` whose every word is a word of the job's texts."""
+    return stems_overlap(skill_stems(skills), job_stems(*job_texts))
 
 
 def rating_component(average: float | None) -> float:
@@ -189,8 +201,10 @@ def rating_component(average: float | None) -> float:
 
 def match_score(*, skills: float, distance_km: float | None, client_rating: float | None) -> float:
     """The best-match score (see the module docstring) from its three components."""
-    return (
-        SKILL_WEIGHT * skills
-        + PROXIMITY_WEIGHT * proximity(distance_km)
-        + RATING_WEIGHT * rating_component(client_rating)
-    )
+    return weighted_score(skills, proximity(distance_km), rating_component(client_rating))
+
+
+def weighted_score(skills: float, proximity: float, rating: float) -> float:
+    """:func:`match_score` from the components already computed (best match ranks many jobs
+    for each viewer, with only the skill share depending on the viewer)."""
+    return SKILL_WEIGHT * skills + PROXIMITY_WEIGHT * proximity + RATING_WEIGHT * rating
