@@ -768,6 +768,27 @@ def _first_line(command: list[str]) -> str:
     return (done.stdout or done.stderr).strip().splitlines()[0]
 
 
+#: A loop of additions run as module-level code, like ``python3 -c "...for i in range(N): s+=i"``.
+_CORE_SPEED_LOOP = "s = 0\nfor i in range({n}):\n    s += i\n"
+
+
+def core_speed_s(additions: int = 10_000_000, repeat: int = 3) -> float:
+    """Best of ``repeat``: seconds one core takes for ``additions`` additions in a Python loop.
+
+    Machines of the same kind (2 cores, "AMD EPYC") have run this loop in 0.46-0.47 s (the
+    sessions of rounds 16-20) and in 1.0-1.8 s (the session after): latency figures of
+    machines that far apart do not compare, so every report carries this figure.
+    """
+    code = compile(_CORE_SPEED_LOOP.format(n=additions), "<core speed>", "exec")
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        # Our own constant loop; exec runs it with module-level names, like the one-liner.
+        exec(code, {})  # noqa: S102
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
 def machine_facts(args: argparse.Namespace) -> dict[str, str]:
     cpu = "unknown"
     memory = "unknown"
@@ -929,6 +950,7 @@ def main(argv: list[str] | None = None) -> int:
     run_dir = ROOT / "var" / "bench"
     seed_figures: dict[str, object] = {}
     load_before = _load()
+    speed_before = core_speed_s()
     if not args.skip_seed:
         seed_figures = prepare_database(args)
     fill_redis(args.redis)
@@ -953,6 +975,9 @@ def main(argv: list[str] | None = None) -> int:
         machine={
             **machine_facts(args),
             "load average (1 min) before the run": str(load_before),
+            "core speed before the run (10 M additions in a Python loop, best of 3)": (
+                f"{speed_before:.2f} s"
+            ),
         },
         dataset={**data.counts, **seed_figures, "seed": args.seed},
         settings={

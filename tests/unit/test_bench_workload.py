@@ -11,7 +11,7 @@ import sys
 import time
 from collections import Counter
 
-from bench.run import WRK_SCENARIOS, Running, Slice, _result, metric_deltas
+from bench.run import WRK_SCENARIOS, Running, Slice, _result, core_speed_s, metric_deltas
 from bench.workload import Zipf
 
 
@@ -85,3 +85,8 @@ def test_slices_add_up_to_one_result_with_its_reference_alongside() -> None:
     assert result.rejected == 2
     assert result.reference_requests_per_s == 4000.0
     assert result.notes["req/s by slice"] == [1000.0, 3000.0]
+
+
+def test_core_speed_is_the_time_of_the_loop() -> None:
+    short, long = core_speed_s(10_000, repeat=1), core_speed_s(2_000_000, repeat=1)
+    assert 0 < short < long
