@@ -15,10 +15,10 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import timeit
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from adapters.sqlalchemy.seed_rows import default_catalog_rows
+from bench.alternate import time_alternately
 from paeshift_core.application.best_match import (
     BEST_MATCH_CANDIDATES,
     Candidate,
@@ -76,10 +76,8 @@ def main(viewers: int) -> None:
         return [ranked(decoded, skills) for skills in skill_sets]
 
     assert before() == now(), "both ways must give the same scores in the same order"
-    ways: list[tuple[str, Callable[[], object]]] = [("before", before), ("now", now)]
-    for name, way in ways * 2:
-        best = min(timeit.repeat(way, number=1, repeat=5)) / viewers
-        print(f"{name}: {best * 1e6:.0f} µs per ranking of {len(plain)} candidates")
+    ways = [("before", before), ("now", now)]
+    time_alternately(ways, number=1, what=f"ranking of {len(plain)} candidates", per_call=viewers)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import timeit
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import LABEL_STYLE_TABLENAME_PLUS_COL, Table, func, select
@@ -19,6 +17,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.repositories import split_columns
+from bench.alternate import time_alternately
 
 
 def by_label(table: Table, row: Any) -> dict[str, Any]:
@@ -47,10 +46,8 @@ async def main(url: str) -> None:
         return split_columns(plain, a, j)
 
     assert before() == after(), "both ways must give the same columns"
-    ways: list[tuple[str, Callable[[], object]]] = [("by label", before), ("by position", after)]
-    for name, way in ways * 2:
-        best = min(timeit.repeat(way, number=2_000, repeat=5)) / 2_000
-        print(f"{name}: {best * 1e6:.1f} µs per page of {len(plain)} rows")
+    ways = [("by label", before), ("by position", after)]
+    time_alternately(ways, number=2_000, what=f"page of {len(plain)} rows")
 
 
 if __name__ == "__main__":

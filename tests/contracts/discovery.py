@@ -165,6 +165,19 @@ class DiscoveryContract:
         assert ids(await feed(storage, limit=2)) == [501, 503]
         assert ids(await feed(storage, limit=2, after=after)) == [502, 506]
 
+    async def test_a_feed_job_is_the_stored_job_as_the_feed_shows_it(
+        self, storage: Storage
+    ) -> None:
+        """Adapters may map feed rows directly (SQL does): the result is ``FeedJob.of`` the
+        stored job, derived start, end and free seats included."""
+        await market(storage)
+        found = await feed(storage, FeedSort.NEAREST, near=LAGOS)
+        async with storage.uow() as uow:
+            for item in found:
+                stored = await uow.jobs.get(item.id)
+                assert item == FeedJob.of(stored, item.subcategory_name, item.distance_km)
+        assert ids(found) == [501, 502, 506, 503]
+
     async def test_highest_pay_pages_by_rate_then_id(self, storage: Storage) -> None:
         await market(storage)
         assert ids(await feed(storage, FeedSort.HIGHEST_PAY)) == [502, 503, 501, 506]

@@ -201,8 +201,8 @@ class SqlFeedQuery:
                 query = query.offset(offset)
         rows = (await self._uow.execute(query)).mappings().all()
         return [
-            FeedJob.of(
-                m.row_to_job(dict(row)),
+            m.row_to_feed_job(
+                row,
                 row["subcategory_name"],
                 None if row["distance_km"] is None else float(row["distance_km"]),
             )
