@@ -1,4 +1,5 @@
-"""Node-id leases on a real PostgreSQL (``adapters/sqlalchemy/node_lease.py``).
+"""Node-id leases on a real PostgreSQL (``adapters/sqlalchemy/node_lease.py``) and their
+wiring into the runtime and its readiness (``entrypoints/app.py``).
 
 Each lease test takes a lock class of its own, so nothing else on the server (another test,
 another suite running at the same time) ever holds its ids; what a lease holds is read from
@@ -9,8 +10,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from pathlib import Path
 
 import pytest
+from litestar.testing import AsyncTestClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -21,7 +25,10 @@ from adapters.sqlalchemy.node_lease import (
     PostgresNodeLease,
     postgres_node_lease,
 )
+from adapters.system.ids import decompose
 from adapters.system.node_lease import NODE_COUNT, NoFreeNodeId
+from entrypoints.app import create_app, runtime
+from entrypoints.settings import Settings
 
 HOLDERS = text(
     "SELECT objid::int AS node, pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
@@ -138,3 +145,73 @@ async def test_a_lease_that_cannot_reach_its_database_is_reported_lost(
         await session.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         with pytest.raises(NodeLeaseLost, match="cannot reach PostgreSQL"):
             await lease.check()
+
+
+def _settings(tmp_path: Path, database_url: str | None = None) -> Settings:
+    return Settings(database_url=database_url, jwt_secret="s" * 48, var_dir=tmp_path)
+
+
+def _node_of(ids_made: int) -> int:
+    return decompose(ids_made)[1]
+
+
+async def test_two_runtimes_on_postgresql_lease_different_node_ids(
+    postgres_url: str, session: AsyncConnection, tmp_path: Path
+) -> None:
+    async with AsyncExitStack() as stack:
+        wired = [
+            await stack.enter_async_context(runtime(_settings(tmp_path, postgres_url)))
+            for _ in range(2)
+        ]
+        nodes = {_node_of(w.deps.ids.next_id()) for w in wired}
+        assert len(nodes) == 2
+        assert nodes <= set(await holders(session, NODE_LEASE_CLASS))
+    assert not nodes & set(await holders(session, NODE_LEASE_CLASS))
+
+
+async def test_two_runtimes_on_sqlite_lease_different_node_ids_from_files(
+    tmp_path: Path,
+) -> None:
+    settings = _settings(tmp_path)
+    async with (
+        runtime(settings, prepare_embedded=False) as first,
+        runtime(settings, prepare_embedded=False) as second,
+    ):
+        nodes = {_node_of(first.deps.ids.next_id()), _node_of(second.deps.ids.next_id())}
+        assert len(nodes) == 2
+        assert first.node_lease is None  # a file lock is not lost while its process lives
+    assert {f"node-{n}.lock" for n in nodes} <= {
+        p.name for p in (tmp_path / "node-leases").iterdir()
+    }
+
+
+async def test_a_configured_node_id_is_used_without_a_lease(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAESHIFT_NODE_ID", "201")
+    async with runtime(_settings(tmp_path), prepare_embedded=False) as wired:
+        assert _node_of(wired.deps.ids.next_id()) == 201
+        assert wired.node_lease is None
+    assert not (tmp_path / "node-leases").exists()
+
+
+async def test_readiness_reports_a_lost_node_lease(
+    postgres_url: str, session: AsyncConnection, tmp_path: Path
+) -> None:
+    async with AsyncTestClient(app=create_app(_settings(tmp_path, postgres_url))) as api:
+        [node] = await holders(session, NODE_LEASE_CLASS)
+        ready = await api.get("/health/ready")
+        assert ready.status_code == 200
+        assert {"name": "node_lease", "ok": True, "detail": ""} in ready.json()["checks"]
+
+        await end_backend(session, (await holders(session, NODE_LEASE_CLASS))[node])
+        assert (await api.get("/health/ready")).status_code == 200  # taken again
+        assert list(await holders(session, NODE_LEASE_CLASS)) == [node]
+
+        await end_backend(session, (await holders(session, NODE_LEASE_CLASS))[node])
+        await take(session, NODE_LEASE_CLASS, [node])
+        lost = await api.get("/health/ready")
+        assert lost.status_code == 503
+        assert {"name": "node_lease", "ok": False, "detail": "NodeLeaseLost"} in lost.json()[
+            "checks"
+        ]
