@@ -41,12 +41,14 @@ from adapters.redis.request_counts import RedisRequestCounts
 from adapters.redis.resilience import RedisGuard
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenService
-from adapters.sqlalchemy.engine import create_engine
+from adapters.sqlalchemy.engine import create_engine, is_sqlite
 from adapters.sqlalchemy.migrate import upgrade_engine
+from adapters.sqlalchemy.node_lease import postgres_node_lease
 from adapters.sqlalchemy.ops_status import database_metric_sources
 from adapters.sqlalchemy.wiring import SqlUnitOfWorkFactory
 from adapters.system.clock import SystemClock
-from adapters.system.ids import MAX_NODE, TimeOrderedIds
+from adapters.system.ids import TimeOrderedIds
+from adapters.system.node_lease import file_node_lease
 from entrypoints.background import InProcessRunner, outbox_relay, periodic_tasks
 from entrypoints.bootstrap import UseCases, build_use_cases
 from entrypoints.logging_setup import configure_logging
@@ -66,16 +68,23 @@ logger = logging.getLogger("paeshift")
 EMBEDDED_PREPARED_ENV = "PAESHIFT_EMBEDDED_PREPARED"
 
 
-def _node_id() -> int:
-    """This process's id-generator node: ``PAESHIFT_NODE_ID``, else derived from the pid.
+async def _node_id(settings: Settings, stack: AsyncExitStack) -> tuple[int, Probe | None]:
+    """This process's id-generator node (``ids.py``) and, where it can be lost, its lease's
+    readiness check.
 
-    Deployments with many processes set it explicitly (unique per live process); the pid
-    fallback keeps ``serve --workers N`` on one machine apart in practice.
+    ``PAESHIFT_NODE_ID``, when set, is taken as given (the deployment keeps it unique per
+    live process). Otherwise the node id is leased for the life of ``stack``: from PostgreSQL
+    (an advisory lock; processes on any machine sharing the database) or, on SQLite, from
+    file locks under ``var_dir`` (the processes of one machine). A file lock cannot be lost
+    while the process lives; the PostgreSQL lease can (``PostgresNodeLease``).
     """
     configured = os.environ.get("PAESHIFT_NODE_ID")
     if configured:
-        return int(configured)
-    return os.getpid() % (MAX_NODE + 1)
+        return int(configured), None
+    if is_sqlite(settings.effective_database_url):
+        return stack.enter_context(file_node_lease(settings.var_dir / "node-leases")), None
+    lease = await stack.enter_async_context(postgres_node_lease(settings.effective_database_url))
+    return lease.node_id, lease.check
 
 
 def _database_probe(engine: AsyncEngine) -> Probe:
@@ -120,11 +129,13 @@ class Runtime:
     gateway: PaymentGateway
     #: Redis (its client and breaker) when ``PAESHIFT_REDIS_URL`` is set.
     redis: RedisGuard | None = None
+    #: The readiness check of this process's node-id lease, when the lease can be lost.
+    node_lease: Probe | None = None
 
 
 @asynccontextmanager
 async def runtime(settings: Settings, *, prepare_embedded: bool = True) -> AsyncIterator[Runtime]:
-    """Engine, gateway and use cases; disposed on exit.
+    """Engine, gateway, node-id lease and use cases; disposed (the lease freed) on exit.
 
     On the embedded default (and ``prepare_embedded``) the SQLite schema is migrated and the
     catalog seeded first, so a fresh clone serves at once.
@@ -144,6 +155,7 @@ async def runtime(settings: Settings, *, prepare_embedded: bool = True) -> Async
             flutterwave_webhook_hash=settings.flutterwave_webhook_hash,
         )
         stack.push_async_callback(gateway.aclose)
+        node_id, node_lease = await _node_id(settings, stack)
         clock = SystemClock()
         rate_limiter: RateLimiter = MemoryRateLimiter(clock)
         redis: RedisGuard | None = None
@@ -165,7 +177,7 @@ async def runtime(settings: Settings, *, prepare_embedded: bool = True) -> Async
         deps = Deps(
             uow=SqlUnitOfWorkFactory(engine, clock),
             clock=clock,
-            ids=TimeOrderedIds(_node_id()),
+            ids=TimeOrderedIds(node_id),
             hasher=Argon2PasswordHasher(),
             tokens=JwtTokenService(resolve_jwt_secret(settings)),
             email=_email_sender(settings),
@@ -187,6 +199,7 @@ async def runtime(settings: Settings, *, prepare_embedded: bool = True) -> Async
             use_cases=use_cases,
             gateway=gateway,
             redis=redis,
+            node_lease=node_lease,
         )
 
 
@@ -203,6 +216,8 @@ async def runtime_services(
         readiness: dict[str, Probe] = {"database": _database_probe(wired.engine)}
         if wired.redis is not None:
             readiness["redis"] = _redis_probe(wired.redis.client)
+        if wired.node_lease is not None:
+            readiness["node_lease"] = wired.node_lease
         clock = wired.deps.clock
         if wired.redis is None:
             # No Redis, so no worker: this process relays the outbox and runs the periodic

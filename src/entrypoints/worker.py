@@ -12,7 +12,9 @@
 - **Cron jobs** run the periodic use cases of ``background.periodic_tasks`` (UTC cron lines;
   SAQ's cron keys make each run happen once per queue even with several workers).
 
-Scale out by running more workers on the same queue.
+Scale out by running more workers on the same queue. Like a server process, a worker holds a
+node-id lease for its life (``app.runtime``); it has no readiness probe, so nothing checks
+that lease for loss (``PostgresNodeLease``) in a worker.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """``/health/live`` and ``/health/ready`` (API.md ops).
 
 Live says the process answers; ready says every dependency (database, Redis when configured)
-answers now, so a load balancer stops sending traffic to an instance that cannot serve it.
+answers now and, on PostgreSQL, that the process still holds its node-id lease
+(``adapters/sqlalchemy/node_lease.py``), so a load balancer stops sending traffic to an
+instance that cannot serve it and an orchestrator replaces one that stays not ready.
 """
 
 from __future__ import annotations

@@ -6,9 +6,10 @@ Layout of an id (53 bits, so it is a safe JavaScript integer)::
 
 - **Time**: 2^38 ticks of 10 ms last 87 years (until 2112). Ids sort by creation time
   (within 10 ms, then by node), which keeps B-tree inserts at the right edge.
-- **Node**: 0-255. Every *live process* (not machine) generating ids needs its own node id,
-  handed out by the deployment (``PAESHIFT_NODE_ID``, or a lease from PostgreSQL/Redis);
-  two live processes with the same node id can produce the same id.
+- **Node**: 0-255. Every *live process* (not machine) generating ids needs its own node id:
+  two live processes with the same node id can produce the same id. Each process leases one
+  for its life (``node_lease.py`` here and in ``adapters/sqlalchemy``: an advisory lock on
+  PostgreSQL, a file lock on the SQLite default), unless given ``PAESHIFT_NODE_ID``.
 - **Sequence**: 128 ids per 10 ms tick per process, i.e. 12,800 ids/s per process and
   3.2 million/s over 256 processes. When a tick's sequence is used up, the generator waits
   for the next tick (at most 10 ms) rather than borrowing from the future.
@@ -16,7 +17,8 @@ Layout of an id (53 bits, so it is a safe JavaScript integer)::
 Time is read from a monotonic clock anchored to the wall clock at start, so a wall-clock step
 backwards (NTP) never makes ids go backwards or repeat within a process. The remaining risk is
 a restart with the same node id while the wall clock is behind the previous run's last tick;
-deployments avoid it by not reusing a node id within a few seconds of its previous holder.
+a lease scan starts at a random node id, so a new process rarely takes the id of one that
+has just stopped (deployments setting ``PAESHIFT_NODE_ID`` should not reuse one at once).
 """
 
 from __future__ import annotations
