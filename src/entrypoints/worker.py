@@ -13,8 +13,8 @@
   SAQ's cron keys make each run happen once per queue even with several workers).
 
 Scale out by running more workers on the same queue. Like a server process, a worker holds a
-node-id lease for its life (``app.runtime``); it has no readiness probe, so nothing checks
-that lease for loss (``PostgresNodeLease``) in a worker.
+node-id lease for its life (``app.runtime``); having no readiness probe, it checks the lease
+itself (:func:`watch_lease`) and exits when it is lost.
 """
 
 from __future__ import annotations
@@ -54,6 +54,9 @@ DELIVERY_TIMEOUT_S = 60
 #: On SIGTERM running deliveries get this long to finish before they are cancelled (and
 #: requeued by SAQ); a delivery cut short is simply delivered again.
 SHUTDOWN_GRACE_S = 10
+#: How often a worker checks its node-id lease (a server's readiness probe checks it when
+#: asked).
+LEASE_CHECK_INTERVAL = timedelta(seconds=30)
 
 
 class Context(SaqContext, total=False):
@@ -195,6 +198,29 @@ async def redis_queue(url: str, name: str = QUEUE_NAME) -> AsyncIterator[Queue]:
         await queue.disconnect()
 
 
+async def watch_lease(
+    check: Callable[[], Awaitable[None]],
+    stop: Callable[[], Awaitable[None]],
+    interval: timedelta = LEASE_CHECK_INTERVAL,
+) -> None:
+    """Check the node-id lease every ``interval``; when the check fails, ``stop`` the worker
+    and raise what it raised.
+
+    A worker makes ids (notifications, achievements) and nothing outside it asks whether its
+    lease still holds, as a readiness probe does for a server. Rather than go on with a node
+    id another process may hold now (``PostgresNodeLease``), it stops, and ``paeshift worker``
+    exits with the error, so its supervisor starts a new one, which leases a free id.
+    """
+    while True:
+        await asyncio.sleep(interval.total_seconds())
+        try:
+            await check()
+        except Exception:
+            logger.exception("node-id lease lost: stopping the worker")
+            await stop()
+            raise
+
+
 async def run_worker(settings: Settings) -> None:
     """Run until SIGINT/SIGTERM: the composition of ``paeshift worker``."""
     from entrypoints.app import runtime
@@ -205,5 +231,13 @@ async def run_worker(settings: Settings) -> None:
         )
     async with runtime(settings) as wired, redis_queue(settings.redis_url) as queue:
         worker = build_worker(queue, outbox_relay(wired), periodic_tasks(wired))
+        lease = wired.node_lease
+        watch = None if lease is None else asyncio.create_task(watch_lease(lease, worker.stop))
         logger.info("worker started on queue %s", QUEUE_NAME)
-        await worker.start()
+        try:
+            await worker.start()
+        finally:
+            if watch is not None:
+                watch.cancel()  # does nothing to a watch that has failed
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watch  # raises the lease's error when that stopped the worker
