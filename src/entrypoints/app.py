@@ -26,7 +26,6 @@ from adapters.files.local import LocalFileStore
 from adapters.http import bench_routes
 from adapters.http.admission import Admission
 from adapters.http.api import build_api
-from adapters.http.idempotency import MemoryIdempotencyStore
 from adapters.http.request_budget import REQUESTS_PER_CLIENT, RequestBudget
 from adapters.http.services import ApiServices, Probe, ReferenceWork
 from adapters.memory.cache import MemoryCache
@@ -42,6 +41,7 @@ from adapters.redis.resilience import RedisGuard
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenService
 from adapters.sqlalchemy.engine import create_engine, is_sqlite
+from adapters.sqlalchemy.idempotency import SqlIdempotencyStore
 from adapters.sqlalchemy.migrate import upgrade_engine
 from adapters.sqlalchemy.node_lease import postgres_node_lease
 from adapters.sqlalchemy.ops_status import database_metric_sources
@@ -230,7 +230,7 @@ async def runtime_services(
         yield ApiServices(
             core=wired.use_cases,
             clock=clock,
-            idempotency=MemoryIdempotencyStore(clock),
+            idempotency=SqlIdempotencyStore(wired.engine, clock),
             readiness=readiness,
             payment_provider=wired.gateway.provider,
             sandbox=wired.gateway if isinstance(wired.gateway, SandboxGateway) else None,

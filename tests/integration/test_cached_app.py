@@ -1,7 +1,8 @@
 """The read cache in the assembled service on PostgreSQL and Redis (ARCHITECTURE.md Caching).
 
 - Two app instances (each its own engine and Redis pool, like two server processes) over the
-  same database and Redis: a write through one is seen by the next read through the other.
+  same database and Redis: a write through one is seen by the next read through the other,
+  and a money write retried through the other with its Idempotency-Key runs once.
 - Redis at a closed port, or answering nothing: reads and writes still work, and no request
   waits much longer than the configured Redis timeout.
 - Redis down and back: the write made meanwhile is never hidden by the value cached before
@@ -27,12 +28,14 @@ import attrs
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.http.services import services_of
 from adapters.memory.email import MemoryEmailSender
 from adapters.memory.passwords import MemoryPasswordHasher
 from adapters.redis.cache import RedisCache
+from adapters.sqlalchemy import tables as t
 from entrypoints.app import create_app, runtime
 from entrypoints.bootstrap import build_use_cases
 from entrypoints.settings import Settings
@@ -190,6 +193,31 @@ async def test_a_write_through_one_process_shows_in_the_next_read_of_the_other(
         assert changed.is_success, changed.text
         assert (await _get(two, profile))["bio"] == "Events"
         assert await redis_sandbox.keys()  # the values really live in the shared Redis
+
+
+async def test_a_money_write_retried_through_the_other_process_runs_once(
+    tmp_path: Path, postgres_url: str, postgres_engine: AsyncEngine, redis_sandbox: RedisSandbox
+) -> None:
+    """The Idempotency-Key record lives in the shared database: a client retrying after a
+    time-out may reach another process, which replays the first answer."""
+    assert redis_sandbox.url is not None
+    settings = _settings(tmp_path, postgres_url, redis_sandbox.url, redis_sandbox.prefix)
+    async with service(settings) as svc:
+        (_, one), (_, two) = await svc.app(), await svc.app()
+        owner = bearer(await svc.accounts.client())
+        day = (date.today() + timedelta(days=30)).isoformat()
+        job = (await post_job(one, owner, start_date=day, end_date=day))["id"]
+        retry = {"Idempotency-Key": "fund-once", **owner}
+        answers = [
+            await api.post(f"/api/v1/jobs/{job}/funding", json={}, headers=retry)
+            for api in (one, two)
+        ]
+        assert [a.status_code for a in answers] == [201, 201], answers[1].text
+        assert answers[1].json() == answers[0].json()
+        intents = select(t.payment_intents.c.reference).where(t.payment_intents.c.job_id == job)
+        async with postgres_engine.connect() as conn:
+            references = (await conn.execute(intents)).scalars().all()
+        assert references == [answers[0].json()["reference"]]
 
 
 async def _timed(api: Client, method: str, path: str, **kwargs: Any) -> Any:

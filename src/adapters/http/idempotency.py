@@ -5,6 +5,10 @@ first response again without running the use case; the same key with a different
 409. A request still in flight under that key is also a 409 (the client retries later). Failed
 requests release the key so that a retry may run. The ledger's own idempotency keys remain the
 last line of defence; this layer makes client retries safe and cheap.
+
+The server keeps keys in the database every process shares
+(``adapters/sqlalchemy/idempotency.py``); :class:`MemoryIdempotencyStore` is the in-process
+reference the unit tests run the HTTP adapter with.
 """
 
 from __future__ import annotations
@@ -24,6 +28,11 @@ from paeshift_core.domain.errors import Conflict, InvalidInput
 from paeshift_core.ports.clock import Clock
 
 KEY_TTL = timedelta(hours=24)
+#: A key whose first request has been in flight this long may be claimed again: that request's
+#: process died before it answered or released the key. Far longer than any request may take
+#: (database statements, gateway calls and the admission wait all time out within a minute),
+#: so a request still running is never run twice.
+IN_FLIGHT_LIMIT = timedelta(minutes=10)
 MAX_KEY_LENGTH = 255
 
 S = TypeVar("S", bound=msgspec.Struct)
@@ -62,15 +71,33 @@ class IdempotencyStore(Protocol):
         ...
 
 
+def reused_for_another_request() -> Conflict:
+    return Conflict(
+        "this Idempotency-Key was used for a different request", code="idempotency_key_reused"
+    )
+
+
+def in_progress() -> Conflict:
+    return Conflict(
+        "a request with this Idempotency-Key is still in progress", code="idempotency_in_progress"
+    )
+
+
 @define
 class _Entry:
     fingerprint: str
-    expires_at: datetime
+    claimed_at: datetime
     response: StoredResponse | None = None
+
+    def free(self, now: datetime) -> bool:
+        """Expired, or in flight for longer than :data:`IN_FLIGHT_LIMIT`."""
+        if self.claimed_at + KEY_TTL <= now:
+            return True
+        return self.response is None and self.claimed_at + IN_FLIGHT_LIMIT <= now
 
 
 class MemoryIdempotencyStore:
-    """Per-process store (the embedded default and tests); keys expire after ``KEY_TTL``."""
+    """Per-process store (unit tests); keys expire after ``KEY_TTL``."""
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
@@ -81,21 +108,13 @@ class MemoryIdempotencyStore:
         async with self._lock:
             now = self._clock.now()
             entry = self._entries.get(key)
-            if entry is not None and entry.expires_at <= now:
-                entry = None
-            if entry is None:
-                self._entries[key] = _Entry(fingerprint=fingerprint, expires_at=now + KEY_TTL)
+            if entry is None or entry.free(now):
+                self._entries[key] = _Entry(fingerprint=fingerprint, claimed_at=now)
                 return None
             if entry.fingerprint != fingerprint:
-                raise Conflict(
-                    "this Idempotency-Key was used for a different request",
-                    code="idempotency_key_reused",
-                )
+                raise reused_for_another_request()
             if entry.response is None:
-                raise Conflict(
-                    "a request with this Idempotency-Key is still in progress",
-                    code="idempotency_in_progress",
-                )
+                raise in_progress()
             return entry.response
 
     async def complete(self, key: str, response: StoredResponse) -> None:

@@ -34,6 +34,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -326,6 +327,25 @@ ledger_checks = Table(
     Column("violations", Integer, nullable=False),
     Column("transactions", Integer, nullable=False),
     Column("accounts", Integer, nullable=False),
+)
+
+#: ``Idempotency-Key`` records of money writes (API.md Principles;
+#: ``adapters/sqlalchemy/idempotency.py``): in the database every process shares, so a retry
+#: that reaches another process replays the first answer instead of running again.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    #: ``<caller id>:<key>`` (keys are at most 255 characters).
+    Column("key", String(300), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    _ts("claimed_at"),
+    _ts("expires_at"),
+    #: The stored response; NULL while the first request is in flight.
+    Column("status", Integer, nullable=True),
+    Column("body", LargeBinary, nullable=True),
+    Column("media_type", String(100), nullable=True),
+    # The hourly purge of expired keys.
+    Index("ix_idempotency_keys_expires", "expires_at"),
 )
 
 # -- money (DOMAIN.md Money, Payments, Disputes) -------------------------------------------
