@@ -157,6 +157,13 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--skip-seed", action="store_true", help="reuse the seeded database")
     parser.add_argument(
+        "--new-server-per-rate",
+        action="store_true",
+        help="restart the cached server and its worker before each mixed rate after the "
+        "first (the database and Redis keep what the earlier rates left): tells whether a "
+        "later rate suffers from the processes' state or from the data's",
+    )
+    parser.add_argument(
         "--only",
         action="append",
         metavar="SCENARIO",
@@ -891,8 +898,10 @@ def run_scenarios(
     results: dict[bool, list[ScenarioResult]] = {cache: [] for cache in modes}
     today = datetime.now(UTC).date()
 
-    def mixed(cache: bool, running: Running) -> None:
-        for rate in sorted(args.rate) if cache else [min(args.rate)]:
+    def mixed(cache: bool, running: Running, restart: Callable[[], Running] | None) -> None:
+        for index, rate in enumerate(sorted(args.rate) if cache else [min(args.rate)]):
+            if index and restart is not None:
+                running = restart()
             _wait_drained(running.base)
             results[cache].append(mixed_scenario(args, running, data, popular, today, rate))
 
@@ -914,10 +923,15 @@ def run_scenarios(
         if warm is not None and MIXED in wanted:
             for key in VISITED:
                 run_wrk(args, warm.base, files[f"{key}.warm-up"], REVISIT_S)
-            mixed(True, warm)
+
+            def restart() -> Running:
+                cached.close()  # the server and its worker stop; PostgreSQL and Redis stay
+                return cached.enter_context(server(args, run_dir, cache=True))
+
+            mixed(True, warm, restart if args.new_server_per_rate else None)
     if False in modes and MIXED in wanted:
         with server(args, run_dir, cache=False) as running:
-            mixed(False, running)
+            mixed(False, running, None)
     if True in modes:
         log = _log(run_dir, True).read_text(encoding="utf-8", errors="replace")
         print(

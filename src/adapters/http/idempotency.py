@@ -29,9 +29,10 @@ from paeshift_core.ports.clock import Clock
 
 KEY_TTL = timedelta(hours=24)
 #: A key whose first request has been in flight this long may be claimed again: that request's
-#: process died before it answered or released the key. Far longer than any request may take
-#: (database statements, gateway calls and the admission wait all time out within a minute),
-#: so a request still running is never run twice.
+#: process died before it answered or released the key. Far longer than a money write takes
+#: (each gateway call times out after 8 s, a wait for a database connection after 5 s); only a
+#: write blocked that long inside the database (which sets no statement timeout) could then
+#: run twice.
 IN_FLIGHT_LIMIT = timedelta(minutes=10)
 MAX_KEY_LENGTH = 255
 
