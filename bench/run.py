@@ -692,6 +692,7 @@ def mixed_scenario(
     before = scrape(base)
     cpu_before, processes_before = time.process_time(), running.cpu_seconds()
     machine_before = machine_cpu_seconds()
+    started_at = datetime.now(UTC)
     outcome: OpenLoopResult = asyncio.run(
         run_open_loop(base, rate=rate, duration_s=args.mixed_duration, pick=pick, seed=args.seed)
     )
@@ -750,6 +751,8 @@ def mixed_scenario(
             },
             "server CPU ms per request": round(1000 * processes["server"] / max(1, len(lat)), 2),
             "warm-up before measuring (s)": args.mixed_warmup,
+            # The worker's hourly tasks (the ledger check at minute 41) load the machine.
+            "measured (UTC)": f"{started_at:%H:%M:%S} to {datetime.now(UTC):%H:%M:%S}",
             "load average (1 min) after": _load(),
             "cache hits by namespace": deltas["hit_rate_by_namespace"] or "none",
             **({"warning": warning} if warning else {}),

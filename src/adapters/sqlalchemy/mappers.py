@@ -330,7 +330,7 @@ def row_to_feed_job(
 
     ``FeedJob.of(row_to_job(row), ...)`` validated a whole aggregate (its schedule, five
     amounts) to keep a third of it: most of the CPU of a best-match cache miss, which maps
-    300 rows (``python -m bench.feed_rows``: 3-4× less CPU). The stored start and end
+    300 rows (``python -m bench.feed_rows``: 2-4× less CPU). The stored start and end
     are the schedule's, written with the job (``job_to_row``); the discovery contract checks
     that both ways give the same job.
     """
