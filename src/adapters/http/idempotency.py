@@ -1,10 +1,11 @@
 """``Idempotency-Key`` for HTTP writes that move money (API.md Principles).
 
-The same key with the same request (method, path, body) from the same caller returns the
-first response again without running the use case; the same key with a different request is a
-409. A request still in flight under that key is also a 409 (the client retries later). Failed
-requests release the key so that a retry may run. The ledger's own idempotency keys remain the
-last line of defence; this layer makes client retries safe and cheap.
+The same key with the same request (method, path, body) from the same caller returns the first
+response again without running the use case; the same key with a different request is a 409. A
+request still in flight under that key is also a 409 (the client retries later), for at most
+:data:`IN_FLIGHT_LIMIT`. Failed requests release the key so that a retry may run. The ledger's
+own idempotency keys remain the last line of defence; this layer makes client retries safe and
+cheap.
 
 The server keeps keys in the database every process shares
 (``adapters/sqlalchemy/idempotency.py``); :class:`MemoryIdempotencyStore` is the in-process
