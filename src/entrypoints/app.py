@@ -127,6 +127,8 @@ class Runtime:
     deps: Deps
     use_cases: UseCases
     gateway: PaymentGateway
+    #: The Idempotency-Key records (HTTP money writes; purged by a periodic task).
+    idempotency: SqlIdempotencyStore
     #: Redis (its client and breaker) when ``PAESHIFT_REDIS_URL`` is set.
     redis: RedisGuard | None = None
     #: The readiness check of this process's node-id lease, when the lease can be lost.
@@ -198,6 +200,7 @@ async def runtime(settings: Settings, *, prepare_embedded: bool = True) -> Async
             deps=deps,
             use_cases=use_cases,
             gateway=gateway,
+            idempotency=SqlIdempotencyStore(engine, clock),
             redis=redis,
             node_lease=node_lease,
         )
@@ -230,7 +233,7 @@ async def runtime_services(
         yield ApiServices(
             core=wired.use_cases,
             clock=clock,
-            idempotency=SqlIdempotencyStore(wired.engine, clock),
+            idempotency=wired.idempotency,
             readiness=readiness,
             payment_provider=wired.gateway.provider,
             sandbox=wired.gateway if isinstance(wired.gateway, SandboxGateway) else None,

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 
 from adapters.observability.metrics import LedgerCheckStatus
-from adapters.sqlalchemy.idempotency import SqlIdempotencyStore
 from adapters.sqlalchemy.ops_status import record_ledger_check
 from adapters.sqlalchemy.wiring import SqlOutboxReader
 from entrypoints.bootstrap import UseCases
@@ -119,7 +118,7 @@ def periodic_tasks(wired: Runtime) -> list[PeriodicTask]:
             "expire_idempotency_keys",
             "29 * * * *",
             timedelta(hours=1),
-            SqlIdempotencyStore(wired.engine, wired.deps.clock).purge_expired,
+            wired.idempotency.purge_expired,
         ),
         PeriodicTask("check_ledger", "41 * * * *", timedelta(hours=1), check_ledger),
     ]
