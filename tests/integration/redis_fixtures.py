@@ -62,11 +62,17 @@ class RedisSandbox:
         self,
         url: str | None = None,
         *,
-        timeout_s: float = 0.25,
+        timeout_s: float = 2.0,
         failure_threshold: int = 5,
         reset_timeout_s: float = 5.0,
     ) -> RedisGuard:
-        """A production guard on the test server (or ``url``) with a new pool; closed after."""
+        """A production guard on the test server (or ``url``) with a new pool; closed after.
+
+        The default timeout is generous: on a loaded CI machine a working server can take more
+        than 0.25 s to open 20 connections, and a timeout there turns a test of shared state
+        into a test of the per-process fallback (a CI run once allowed 8 of a limit of 7).
+        Tests of outages and timeouts pass their own short ``timeout_s``.
+        """
         target = url or self.url
         assert target is not None, "this sandbox has no test server: pass a URL"
         guard = RedisGuard.from_url(

@@ -24,7 +24,7 @@ def cache(redis_sandbox: RedisSandbox) -> RedisCache:
     """The contract tests the cache's semantics: a generous timeout keeps a stall of this
     test process (a full garbage collection of a large test run) from turning one of them
     into an outage test (a timed-out read loads on its own, outside the single flight)."""
-    return RedisCache(redis_sandbox.guard(timeout_s=2.0), prefix=redis_sandbox.prefix)
+    return RedisCache(redis_sandbox.guard(), prefix=redis_sandbox.prefix)
 
 
 class TestRedisCache(CacheContract):
@@ -111,7 +111,7 @@ async def test_concurrent_misses_in_two_processes_load_once(redis_sandbox: Redis
     # A 2 s Redis timeout: with the default 250 ms a stalled test process (seen under a
     # loaded CI machine) timed a call out, that caller loaded by itself and split the flight.
     caches = [
-        RedisCache(redis_sandbox.guard(timeout_s=2.0), prefix=redis_sandbox.prefix, lock_wait_s=2.0)
+        RedisCache(redis_sandbox.guard(), prefix=redis_sandbox.prefix, lock_wait_s=2.0)
         for _ in range(2)
     ]
     load = CountingLoader(0.2)
@@ -234,7 +234,7 @@ async def test_reads_during_an_invalidation_do_not_bump_it_again(
     """Reads arriving while an invalidation is on its way wait for it: the namespace is
     bumped once, and they share one fill of the new generation."""
     cache, load = (
-        RedisCache(redis_sandbox.guard(timeout_s=2.0), prefix=redis_sandbox.prefix),
+        RedisCache(redis_sandbox.guard(), prefix=redis_sandbox.prefix),
         CountingLoader(),
     )
     assert await cache.get_or_load("feed", "1", load, 60) == b"v1"
@@ -269,7 +269,7 @@ async def test_a_key_invalidation_drops_the_value_so_a_lost_generation_revives_n
 async def test_a_burst_of_calls_gets_connections(redis_sandbox: RedisSandbox) -> None:
     """150 calls in flight at once all succeed and the breaker stays closed (redis-py's
     default pool of 100 failed the rest at once, and the breaker opened)."""
-    guard = redis_sandbox.guard(timeout_s=2.0)
+    guard = redis_sandbox.guard()
     key = f"{redis_sandbox.prefix}:burst"
 
     async def slow_get(client: Redis) -> object:
@@ -290,7 +290,7 @@ def loader(value: str) -> Callable[[], Awaitable[bytes]]:
 async def test_reads_started_together_share_one_mget_per_namespace(
     redis_sandbox: RedisSandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    guard = redis_sandbox.guard(timeout_s=2.0)
+    guard = redis_sandbox.guard()
     cache = RedisCache(guard, prefix=redis_sandbox.prefix)
     for key in range(8):
         await cache.get_or_load("jobs", str(key), loader(f"job {key}"), 60)
@@ -313,7 +313,7 @@ async def test_reads_started_together_share_one_mget_per_namespace(
 async def test_a_read_cancelled_while_its_batch_is_out_leaves_the_others_their_answers(
     redis_sandbox: RedisSandbox,
 ) -> None:
-    cache = RedisCache(redis_sandbox.guard(timeout_s=2.0), prefix=redis_sandbox.prefix)
+    cache = RedisCache(redis_sandbox.guard(), prefix=redis_sandbox.prefix)
     for key in range(3):
         await cache.get_or_load("jobs", str(key), loader(f"job {key}"), 60)
     reads = [
