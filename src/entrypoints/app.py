@@ -136,16 +136,22 @@ class Runtime:
 
 
 @asynccontextmanager
-async def runtime(settings: Settings, *, prepare_embedded: bool = True) -> AsyncIterator[Runtime]:
+async def runtime(
+    settings: Settings, *, prepare_embedded: bool = True, statement_timeout_s: float | None = None
+) -> AsyncIterator[Runtime]:
     """Engine, gateway, node-id lease and use cases; disposed (the lease freed) on exit.
 
     On the embedded default (and ``prepare_embedded``) the SQLite schema is migrated and the
-    catalog seeded first, so a fresh clone serves at once.
+    catalog seeded first, so a fresh clone serves at once. ``statement_timeout_s``: see
+    :func:`runtime_services`; the worker and the CLI run none (their full ledger check and
+    seed are long statements by design).
     """
     async with AsyncExitStack() as stack:
         if settings.embedded:
             settings.var_dir.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(settings.effective_database_url)
+        engine = create_engine(
+            settings.effective_database_url, statement_timeout_s=statement_timeout_s
+        )
         stack.push_async_callback(engine.dispose)
         if settings.embedded and prepare_embedded:
             await upgrade_engine(engine)
@@ -210,11 +216,22 @@ async def runtime(settings: Settings, *, prepare_embedded: bool = True) -> Async
 async def runtime_services(
     settings: Settings, *, prepare_embedded: bool = True
 ) -> AsyncIterator[ApiServices]:
-    """The HTTP adapter's services over :func:`runtime`."""
+    """The HTTP adapter's services over :func:`runtime`.
+
+    A server's SQL statements run at most ``settings.statement_timeout_s`` (30 s by default,
+    5 minutes at most): a request then answers 503 rather than hang, and frees its connection
+    and locks. It also bounds how long a money write can hold its Idempotency-Key: the key is
+    claimed again only after ``IN_FLIGHT_LIMIT`` (10 minutes), when its first request has
+    ended, so the write cannot run twice.
+    """
     async with AsyncExitStack() as stack:
         stack.callback(release_process_metrics)  # this worker's live gauges end with it
         wired = await stack.enter_async_context(
-            runtime(settings, prepare_embedded=prepare_embedded)
+            runtime(
+                settings,
+                prepare_embedded=prepare_embedded,
+                statement_timeout_s=settings.statement_timeout_s,
+            )
         )
         readiness: dict[str, Probe] = {"database": _database_probe(wired.engine)}
         if wired.redis is not None:

@@ -32,6 +32,10 @@ REQUESTS_PER_MINUTE = 1_200
 #: load shedding of ``adapters/http/admission.py``, per server process.
 MAX_CONCURRENT_REQUESTS = 32
 ADMISSION_WAIT_S = 0.25
+#: Default and greatest ``PAESHIFT_STATEMENT_TIMEOUT_MS``: the longest a server's SQL
+#: statement may run.
+STATEMENT_TIMEOUT_S = 30.0
+STATEMENT_TIMEOUT_MAX_S = 300.0
 
 
 class SettingsError(ValueError):
@@ -78,6 +82,10 @@ class Settings:
     #: wait up to ``PAESHIFT_ADMISSION_WAIT_MS``, then get a 503 (``0``: no limit).
     max_concurrent_requests: int = MAX_CONCURRENT_REQUESTS
     admission_wait_s: float = ADMISSION_WAIT_S
+    #: ``PAESHIFT_STATEMENT_TIMEOUT_MS``: PostgreSQL cancels a server process's statement
+    #: after this long and the request answers 503. Why, and why never more than 5 minutes:
+    #: ``entrypoints/app.py`` ``runtime_services``.
+    statement_timeout_s: float = STATEMENT_TIMEOUT_S
     #: Benchmark mode (``bench/``): the reference endpoints under ``/bench`` are served.
     bench_mode: bool = False
     #: Redis of the ``/bench/redis-get`` reference (default: ``redis_url``).
@@ -131,6 +139,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if log_format is not None and log_format not in LOG_FORMATS:
         raise SettingsError(f"PAESHIFT_LOG_FORMAT must be one of {sorted(LOG_FORMATS)}")
     var_dir = Path(get("VAR_DIR") or "var")
+    statement_timeout_ms = _integer(
+        get,
+        "STATEMENT_TIMEOUT_MS",
+        round(STATEMENT_TIMEOUT_S * 1000),
+        100,
+        round(STATEMENT_TIMEOUT_MAX_S * 1000),
+    )
     return Settings(
         database_url=get("DATABASE_URL"),
         redis_url=get("REDIS_URL"),
@@ -152,6 +167,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         debug=(get("DEBUG") or "").lower() in {"1", "true", "yes"},
         requests_per_minute=_requests_per_minute(get("REQUESTS_PER_MINUTE")),
         **_admission(get),
+        statement_timeout_s=statement_timeout_ms / 1000,
         bench_mode=(get("BENCH_MODE") or "").lower() in {"1", "true", "yes"},
         bench_redis_url=get("BENCH_REDIS_URL") or get("REDIS_URL"),
         **_smtp(get),

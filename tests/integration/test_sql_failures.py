@@ -3,10 +3,12 @@ constraints refuse what the domain should never produce (ARCHITECTURE.md Persist
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from litestar.testing import AsyncTestClient
+from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory.clock import FakeClock
@@ -14,6 +16,8 @@ from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.engine import create_engine
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkBase
 from adapters.sqlalchemy.wiring import SqlOutboxReader, SqlUnitOfWorkFactory
+from entrypoints.app import create_app, runtime
+from entrypoints.settings import Settings
 from paeshift_core.domain.errors import Conflict, Unavailable
 from paeshift_core.domain.ledger import PLATFORM_GATEWAY, TransactionKind, transfer, wallet_account
 from paeshift_core.domain.money import Money
@@ -88,3 +92,32 @@ async def test_a_negative_wallet_balance_is_refused_by_the_schema(sql_engine: As
     with pytest.raises(Conflict) as caught:
         await commit(storage, bypass_the_ledger)
     assert caught.value.code == "integrity_violation"
+
+
+async def test_a_server_whose_statement_is_stuck_answers_503_within_the_timeout(
+    tmp_path: Path, postgres_url: str, postgres_engine: AsyncEngine
+) -> None:
+    """``PAESHIFT_STATEMENT_TIMEOUT_MS`` (``runtime_services``): a read blocked behind a lock
+    is canceled by PostgreSQL and the request answers 503, not a hang; the worker's and the
+    CLI's engines have no timeout."""
+    settings = Settings(
+        database_url=postgres_url, var_dir=tmp_path, jwt_secret="x" * 32, statement_timeout_s=0.3
+    )
+    async with (
+        AsyncTestClient(app=create_app(settings)) as api,
+        postgres_engine.connect() as locker,
+    ):
+        # PostgreSQL ends the locker's session after 5 s, so a server without the timeout
+        # fails this test (a 404 after 5 s) instead of hanging it.
+        await locker.execute(text("SET idle_in_transaction_session_timeout = '5s'"))
+        await locker.execute(text("LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE"))
+        started = time.perf_counter()
+        stuck = await api.get("/api/v1/jobs/1")
+        elapsed = time.perf_counter() - started
+        await locker.rollback()
+        assert stuck.status_code == 503, stuck.text
+        assert stuck.json()["code"] == "database_unavailable"
+        assert 0.3 <= elapsed < 2.0
+        assert (await api.get("/api/v1/jobs/1")).status_code == 404  # the lock is gone
+    async with runtime(settings) as wired, wired.engine.connect() as conn:
+        assert (await conn.execute(text("SHOW statement_timeout"))).scalar_one() == "0"

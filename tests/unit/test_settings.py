@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from entrypoints.settings import SettingsError, load_settings
+from adapters.http.idempotency import IN_FLIGHT_LIMIT
+from entrypoints.settings import STATEMENT_TIMEOUT_MAX_S, SettingsError, load_settings
 
 
 def test_no_variables_give_the_embedded_default() -> None:
@@ -71,3 +72,15 @@ def test_the_spa_directory_is_read_and_must_hold_an_index(tmp_path: Path) -> Non
         load_settings({"PAESHIFT_SPA_DIR": str(tmp_path)})
     (tmp_path / "index.html").write_text("<!doctype html>")
     assert load_settings({"PAESHIFT_SPA_DIR": str(tmp_path)}).spa_dir == tmp_path
+
+
+def test_the_statement_timeout_is_read_and_bounded() -> None:
+    """At most 5 minutes: well under the 10 minutes after which an Idempotency-Key still in
+    flight is claimed again (``adapters/http/idempotency.IN_FLIGHT_LIMIT``)."""
+    assert load_settings({}).statement_timeout_s == 30.0
+    chosen = load_settings({"PAESHIFT_STATEMENT_TIMEOUT_MS": "2500"})
+    assert chosen.statement_timeout_s == 2.5
+    assert IN_FLIGHT_LIMIT.total_seconds() >= 2 * STATEMENT_TIMEOUT_MAX_S
+    for value in ("0", "99", "300001", "soon"):
+        with pytest.raises(SettingsError, match="STATEMENT_TIMEOUT_MS"):
+            load_settings({"PAESHIFT_STATEMENT_TIMEOUT_MS": value})

@@ -30,10 +30,10 @@ from paeshift_core.ports.clock import Clock
 
 KEY_TTL = timedelta(hours=24)
 #: A key whose first request has been in flight this long may be claimed again: that request's
-#: process died before it answered or released the key. Far longer than a money write takes
-#: (each gateway call times out after 8 s, a wait for a database connection after 5 s); only a
-#: write blocked that long inside the database (which sets no statement timeout) could then
-#: run twice.
+#: process died before it answered or released the key. Far longer than a money write can take:
+#: each gateway call times out after 8 s, a wait for a database connection after 5 s, and a
+#: server's SQL statement after ``PAESHIFT_STATEMENT_TIMEOUT_MS`` (30 s by default, at most 5
+#: minutes), so a write blocked in the database cannot run twice.
 IN_FLIGHT_LIMIT = timedelta(minutes=10)
 MAX_KEY_LENGTH = 255
 

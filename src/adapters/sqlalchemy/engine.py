@@ -65,8 +65,18 @@ def _on_sqlite_begin(connection: Any) -> None:
 POOL_WAIT_S = 5.0
 
 
-def create_engine(url: str | URL, *, echo: bool = False, pool_size: int = 20) -> AsyncEngine:
+def create_engine(
+    url: str | URL,
+    *,
+    echo: bool = False,
+    pool_size: int = 20,
+    statement_timeout_s: float | None = None,
+) -> AsyncEngine:
     """An async engine for ``url`` with the settings this service relies on.
+
+    With ``statement_timeout_s`` PostgreSQL cancels any statement of this engine that runs
+    longer (``statement_timeout``; the driver error becomes ``Unavailable``, a 503). SQLite has
+    no such setting; its lock waits end after ``SQLITE_BUSY_TIMEOUT_MS``.
 
     PostgreSQL connections are not pinged at checkout: a ping is one more round trip per unit
     of work (a quarter of a one-statement read's). A connection the server dropped fails its
@@ -95,10 +105,18 @@ def create_engine(url: str | URL, *, echo: bool = False, pool_size: int = 20) ->
             pool_size=pool_size,
             max_overflow=0,
             pool_timeout=POOL_WAIT_S,
-            connect_args={"options": f"-c plan_cache_mode={PLAN_CACHE_MODE}"},
+            connect_args={"options": _options(statement_timeout_s)},
         )
     time_statements(engine.sync_engine)  # per-request SQL counts and time (metrics, logs)
     return engine
+
+
+def _options(statement_timeout_s: float | None) -> str:
+    """The ``-c`` settings of each PostgreSQL connection."""
+    options = f"-c plan_cache_mode={PLAN_CACHE_MODE}"
+    if statement_timeout_s is not None:
+        options += f" -c statement_timeout={round(statement_timeout_s * 1000)}"
+    return options
 
 
 @asynccontextmanager
