@@ -78,9 +78,8 @@ async def _node_id(settings: Settings, stack: AsyncExitStack) -> tuple[int, Prob
     file locks under ``var_dir`` (the processes of one machine). A file lock cannot be lost
     while the process lives; the PostgreSQL lease can (``PostgresNodeLease``).
     """
-    configured = os.environ.get("PAESHIFT_NODE_ID")
-    if configured:
-        return int(configured), None
+    if settings.node_id is not None:
+        return settings.node_id, None
     if is_sqlite(settings.effective_database_url):
         return stack.enter_context(file_node_lease(settings.var_dir / "node-leases")), None
     lease = await stack.enter_async_context(postgres_node_lease(settings.effective_database_url))

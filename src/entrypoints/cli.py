@@ -80,6 +80,14 @@ def serve(
     os.environ.setdefault("PAESHIFT_PUBLIC_BASE_URL", f"http://{host}:{port}")
     settings = _settings()
     configure_logging(settings.log_level, settings.log_format)
+    if workers > 1 and settings.node_id is not None:
+        # Each worker process reads the same variable: two would make the same ids.
+        typer.echo(
+            "PAESHIFT_NODE_ID would give every worker process the same id-generator node: "
+            "unset it (each process then leases its own) or serve with --workers 1",
+            err=True,
+        )
+        raise typer.Exit(2)
     if settings.embedded:
         typer.echo(
             f"embedded default: SQLite at {settings.var_dir / 'paeshift.db'}, sandbox payments, "

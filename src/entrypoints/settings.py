@@ -16,6 +16,7 @@ from typing import Any
 
 from attrs import Factory, field, frozen
 
+from adapters.system.ids import MAX_NODE
 from paeshift_core.domain.pricing import DEFAULT_FEE_RATE_BP
 
 PAYMENT_PROVIDERS = frozenset({"sandbox", "paystack", "flutterwave"})
@@ -86,6 +87,10 @@ class Settings:
     #: after this long and the request answers 503. Why, and why never more than 5 minutes:
     #: ``entrypoints/app.py`` ``runtime_services``.
     statement_timeout_s: float = STATEMENT_TIMEOUT_S
+    #: ``PAESHIFT_NODE_ID`` (0-255): this process's id-generator node, which the deployment
+    #: keeps unique per live process; unset, each process leases a free one
+    #: (``entrypoints/app.py`` ``_node_id``).
+    node_id: int | None = None
     #: Benchmark mode (``bench/``): the reference endpoints under ``/bench`` are served.
     bench_mode: bool = False
     #: Redis of the ``/bench/redis-get`` reference (default: ``redis_url``).
@@ -168,6 +173,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         requests_per_minute=_requests_per_minute(get("REQUESTS_PER_MINUTE")),
         **_admission(get),
         statement_timeout_s=statement_timeout_ms / 1000,
+        node_id=None if get("NODE_ID") is None else _integer(get, "NODE_ID", 0, 0, MAX_NODE),
         bench_mode=(get("BENCH_MODE") or "").lower() in {"1", "true", "yes"},
         bench_redis_url=get("BENCH_REDIS_URL") or get("REDIS_URL"),
         **_smtp(get),

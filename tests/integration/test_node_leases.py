@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from pathlib import Path
 
+import attrs
 import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import text
@@ -203,11 +204,9 @@ async def test_two_runtimes_on_sqlite_lease_different_node_ids_from_files(
     }
 
 
-async def test_a_configured_node_id_is_used_without_a_lease(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PAESHIFT_NODE_ID", "201")
-    async with runtime(_settings(tmp_path), prepare_embedded=False) as wired:
+async def test_a_configured_node_id_is_used_without_a_lease(tmp_path: Path) -> None:
+    settings = attrs.evolve(_settings(tmp_path), node_id=201)
+    async with runtime(settings, prepare_embedded=False) as wired:
         assert _node_of(wired.deps.ids.next_id()) == 201
         assert wired.node_lease is None
     assert not (tmp_path / "node-leases").exists()

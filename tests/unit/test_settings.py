@@ -84,3 +84,12 @@ def test_the_statement_timeout_is_read_and_bounded() -> None:
     for value in ("0", "99", "300001", "soon"):
         with pytest.raises(SettingsError, match="STATEMENT_TIMEOUT_MS"):
             load_settings({"PAESHIFT_STATEMENT_TIMEOUT_MS": value})
+
+
+def test_the_node_id_is_read_and_checked() -> None:
+    assert load_settings({}).node_id is None  # leased by each process
+    assert load_settings({"PAESHIFT_NODE_ID": "0"}).node_id == 0
+    assert load_settings({"PAESHIFT_NODE_ID": "255"}).node_id == 255
+    for value in ("256", "-1", "one"):
+        with pytest.raises(SettingsError, match="PAESHIFT_NODE_ID must be between 0 and 255"):
+            load_settings({"PAESHIFT_NODE_ID": value})
