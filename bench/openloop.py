@@ -71,7 +71,9 @@ class OpenLoopResult:
         used (``--skip-seed``) they have applied before, so the applications are refused (4xx)
         and nothing is left to mark read: a lighter workload (SQL per request 0.62 against
         0.87, bench/results/2026-11-29-workers.md) whose latencies look better than a fresh
-        seed's. A fresh seed refuses 2-3 % of them (22 and 40 of ~1,200 at 500 req/s).
+        seed's. A fresh seed refuses 2-3 % of them (22 and 40 of ~1,200 at 500 req/s). A full
+        run (cache ``both``) warns for its uncached mixed run too, which comes last (its writes
+        would not invalidate the Redis cache): compare its latencies with that in mind.
         """
         applications = self.by_operation.get("apply", Counter())
         count, refused = applications["count"], applications["rejected"]
@@ -79,7 +81,8 @@ class OpenLoopResult:
             return None
         return (
             f"{refused} of {count} applications refused: the seed is used by earlier runs, "
-            "so this workload is lighter than on a fresh seed (run without --skip-seed)"
+            "so this workload is lighter than on a fresh seed (a run with --skip-seed, or the "
+            "uncached mixed run of a full run, which comes after the cached one)"
         )
 
 
