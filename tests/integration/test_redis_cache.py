@@ -108,8 +108,9 @@ async def test_values_expire_after_their_jittered_ttl(redis_sandbox: RedisSandbo
 
 
 async def test_concurrent_misses_in_two_processes_load_once(redis_sandbox: RedisSandbox) -> None:
-    # A 2 s Redis timeout: with the default 250 ms a stalled test process (seen under a
-    # loaded CI machine) timed a call out, that caller loaded by itself and split the flight.
+    # The sandbox's 2 s Redis timeout matters here: with the service's 250 ms a stalled test
+    # process (seen under a loaded CI machine) timed a call out, that caller loaded by itself
+    # and split the flight.
     caches = [
         RedisCache(redis_sandbox.guard(), prefix=redis_sandbox.prefix, lock_wait_s=2.0)
         for _ in range(2)
