@@ -136,20 +136,21 @@ class Runtime:
 
 @asynccontextmanager
 async def runtime(
-    settings: Settings, *, prepare_embedded: bool = True, statement_timeout_s: float | None = None
+    settings: Settings, *, prepare_embedded: bool = True, serving: bool = False
 ) -> AsyncIterator[Runtime]:
     """Engine, gateway, node-id lease and use cases; disposed (the lease freed) on exit.
 
     On the embedded default (and ``prepare_embedded``) the SQLite schema is migrated and the
-    catalog seeded first, so a fresh clone serves at once. ``statement_timeout_s``: see
-    :func:`runtime_services`; the worker and the CLI run none (their full ledger check and
-    seed are long statements by design).
+    catalog seeded first, so a fresh clone serves at once. ``serving``: a server process, whose
+    statements time out (see :func:`runtime_services`); the worker and the CLI run none (their
+    full ledger check and seed are long statements by design).
     """
     async with AsyncExitStack() as stack:
         if settings.embedded:
             settings.var_dir.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            settings.effective_database_url, statement_timeout_s=statement_timeout_s
+            settings.effective_database_url,
+            statement_timeout_s=settings.statement_timeout_s if serving else None,
         )
         stack.push_async_callback(engine.dispose)
         if settings.embedded and prepare_embedded:
@@ -226,11 +227,7 @@ async def runtime_services(
     async with AsyncExitStack() as stack:
         stack.callback(release_process_metrics)  # this worker's live gauges end with it
         wired = await stack.enter_async_context(
-            runtime(
-                settings,
-                prepare_embedded=prepare_embedded,
-                statement_timeout_s=settings.statement_timeout_s,
-            )
+            runtime(settings, prepare_embedded=prepare_embedded, serving=True)
         )
         readiness: dict[str, Probe] = {"database": _database_probe(wired.engine)}
         if wired.redis is not None:
