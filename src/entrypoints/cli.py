@@ -136,7 +136,7 @@ def _prepare_embedded(settings: Settings) -> None:
 @app.command()
 def worker() -> None:
     """Run the background worker (outbox relay, notifications, periodic tasks) on Redis."""
-    from entrypoints.worker import run_worker
+    from entrypoints.worker import lower_priority, run_worker
 
     settings = _settings()
     if settings.redis_url is None:
@@ -146,7 +146,11 @@ def worker() -> None:
             err=True,
         )
         raise typer.Exit(2)
-    typer.echo("Paeshift worker: relaying the outbox and running periodic tasks (Ctrl-C stops)")
+    niceness = lower_priority(settings.worker_nice)
+    typer.echo(
+        "Paeshift worker: relaying the outbox and running periodic tasks at niceness "
+        f"{niceness} (Ctrl-C stops)"
+    )
     asyncio.run(run_worker(settings))
 
 

@@ -37,6 +37,9 @@ ADMISSION_WAIT_S = 0.25
 #: statement may run.
 STATEMENT_TIMEOUT_S = 30.0
 STATEMENT_TIMEOUT_MAX_S = 300.0
+#: Default ``PAESHIFT_WORKER_NICE``: the background worker's scheduling niceness (why:
+#: ``entrypoints/worker.py`` ``lower_priority``).
+WORKER_NICE = 10
 
 
 class SettingsError(ValueError):
@@ -91,6 +94,8 @@ class Settings:
     #: keeps unique per live process; unset, each process leases a free one
     #: (``entrypoints/app.py`` ``_node_id``).
     node_id: int | None = None
+    #: ``PAESHIFT_WORKER_NICE`` (0-19): ``paeshift worker`` runs at least this nice.
+    worker_nice: int = WORKER_NICE
     #: Benchmark mode (``bench/``): the reference endpoints under ``/bench`` are served.
     bench_mode: bool = False
     #: Redis of the ``/bench/redis-get`` reference (default: ``redis_url``).
@@ -174,6 +179,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         **_admission(get),
         statement_timeout_s=statement_timeout_ms / 1000,
         node_id=None if get("NODE_ID") is None else _integer(get, "NODE_ID", 0, 0, MAX_NODE),
+        worker_nice=_integer(get, "WORKER_NICE", WORKER_NICE, 0, 19),
         bench_mode=(get("BENCH_MODE") or "").lower() in {"1", "true", "yes"},
         bench_redis_url=get("BENCH_REDIS_URL") or get("REDIS_URL"),
         **_smtp(get),

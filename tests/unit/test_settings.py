@@ -93,3 +93,11 @@ def test_the_node_id_is_read_and_checked() -> None:
     for value in ("256", "-1", "one"):
         with pytest.raises(SettingsError, match="PAESHIFT_NODE_ID must be between 0 and 255"):
             load_settings({"PAESHIFT_NODE_ID": value})
+
+
+def test_the_worker_niceness_is_read_and_bounded() -> None:
+    assert load_settings({}).worker_nice == 10
+    assert load_settings({"PAESHIFT_WORKER_NICE": "0"}).worker_nice == 0
+    for value in ("20", "-1", "low"):
+        with pytest.raises(SettingsError, match="PAESHIFT_WORKER_NICE must be between 0 and 19"):
+            load_settings({"PAESHIFT_WORKER_NICE": value})
