@@ -224,8 +224,8 @@ async def watch_lease(
 
 def lower_priority(niceness: int) -> int:
     """Run this process at least ``niceness`` nice (``PAESHIFT_WORKER_NICE``); returns the
-    niceness it now has. Never raises it back (that needs privileges): a process started
-    nicer stays so.
+    niceness it now has. A process started nicer stays as nice: making it less nice would
+    need privileges.
 
     Why: the worker's work (notifications, e-mail, periodic tasks) can wait a few hundred
     milliseconds, a request cannot. Where the worker shares cores with server processes, a
