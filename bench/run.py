@@ -94,6 +94,8 @@ WRK_SCENARIOS: list[WrkScenario] = [
     ),
     ("public_profile", "GET /users/{id}, Zipf-popular users", "profile", PK_SELECT),
 ]
+#: Draws one request of a workload: its operation's name and the request.
+Pick = Callable[[random.Random], tuple[str, Request]]
 #: Scenario name → its paths file key.
 PATHS_OF = {name: key for name, _, key, _ in WRK_SCENARIOS}
 
@@ -594,9 +596,7 @@ def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def mixed_operations(
-    data: Dataset, popular: Popularity, today: date
-) -> Callable[[random.Random], tuple[str, Request]]:
+def mixed_operations(data: Dataset, popular: Popularity, today: date) -> Pick:
     """≈ 90 % reads, 10 % writes (apply, save, mark read, post job) by seeded users."""
     rng = random.Random(7)
     tokens = JwtTokenService(JWT_SECRET)
@@ -671,6 +671,64 @@ def mixed_operations(
         return "post_job", post_job(r.choice(clients), r)
 
     return pick
+
+
+def standalone_parser(
+    prog: str, *, rate: float, duration: float, drain: float
+) -> argparse.ArgumentParser:
+    """The options every script on the seeded database takes (``on_seeded_database``)."""
+    parser = argparse.ArgumentParser(prog=prog)
+    parser.add_argument("--seed", type=int, required=True, help="a new one for every run")
+    parser.add_argument("--rate", type=float, default=rate)
+    parser.add_argument("--duration", type=float, default=duration)
+    parser.add_argument("--drain", type=float, default=drain)
+    parser.add_argument("--label", default="")
+    return parser
+
+
+def on_seeded_database(seed: int) -> tuple[argparse.Namespace, Pick]:
+    """For a script that runs the cached server on the seeded database (``--skip-seed``): the
+    settings, with the benchmark's Redis emptied, and the mixed workload drawn with ``seed``
+    (a new one per run: which open jobs are popular, so the users' applications are new)."""
+    args = _args(["--skip-seed", "--cache", "on"])
+    fill_redis(args.redis)
+    data = load_dataset(_psql_url(args, args.database))
+    today = datetime.now(UTC).date()
+    popular = Popularity.of(data, random.Random(seed), today, feed_pool=20_000)
+    return args, mixed_operations(data, popular, today)
+
+
+def cpu_of_operation(
+    running: Running, options: argparse.Namespace, pick: Pick
+) -> tuple[OpenLoopResult, dict[str, float]]:
+    """Send ``pick``'s requests at ``options.rate`` for ``options.duration`` s, wait
+    ``options.drain`` s (the worker delivers their events): the outcome and the CPU seconds
+    each process used meanwhile (``standalone_parser``'s options)."""
+    before = running.cpu_seconds()
+    out = asyncio.run(
+        run_open_loop(
+            running.base,
+            rate=options.rate,
+            duration_s=options.duration,
+            pick=pick,
+            seed=options.seed,
+        )
+    )
+    time.sleep(options.drain)
+    after = running.cpu_seconds()
+    return out, {name: after[name] - before[name] for name in after}
+
+
+def only(pick: Pick, name: str) -> Pick:
+    """``pick`` drawing until it gives operation ``name`` (one operation of the mix alone)."""
+
+    def one_kind(r: random.Random) -> tuple[str, Request]:
+        while True:
+            drawn, request = pick(r)
+            if drawn == name:
+                return drawn, request
+
+    return one_kind
 
 
 def mixed_scenario(

@@ -13,55 +13,26 @@ Compare code versions by alternating runs on one machine.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import random
 import time
-from datetime import UTC, datetime
 
 from bench import run
-from bench.openloop import Request, run_open_loop
-from bench.workload import Popularity, load_dataset
+from bench.openloop import run_open_loop
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.worker_events")
-    parser.add_argument("--seed", type=int, required=True, help="a new one for every run")
-    parser.add_argument("--rate", type=float, default=60.0)
-    parser.add_argument("--duration", type=float, default=20.0)
-    parser.add_argument("--drain", type=float, default=12.0)
-    parser.add_argument("--label", default="")
+    parser = run.standalone_parser(
+        "python -m bench.worker_events", rate=60.0, duration=20.0, drain=12.0
+    )
     options = parser.parse_args(argv)
-    args = run._args(["--skip-seed", "--cache", "on"])
-    run.fill_redis(args.redis)
-    data = load_dataset(run._psql_url(args, args.database))
-    today = datetime.now(UTC).date()
-    popular = Popularity.of(data, random.Random(options.seed), today, feed_pool=20_000)
-    pick = run.mixed_operations(data, popular, today)
-
-    def applications(r: random.Random) -> tuple[str, Request]:
-        while True:
-            name, request = pick(r)
-            if name == "apply":
-                return name, request
-
+    args, pick = run.on_seeded_database(options.seed)
+    applications = run.only(pick, "apply")
     with run.server(args, run.ROOT / "var" / "bench", cache=True) as running:
         asyncio.run(run_open_loop(running.base, rate=100, duration_s=20, pick=pick, seed=3))
         time.sleep(5)
-        before = running.cpu_seconds()
-        out = asyncio.run(
-            run_open_loop(
-                running.base,
-                rate=options.rate,
-                duration_s=options.duration,
-                pick=applications,
-                seed=options.seed,
-            )
-        )
-        time.sleep(options.drain)
-        after = running.cpu_seconds()
+        out, used = run.cpu_of_operation(running, options, applications)
     accepted = len(out.latencies_ms) - out.rejected - out.errors
-    per = {name: 1000 * (after[name] - before[name]) / max(accepted, 1) for name in after}
+    per = {name: 1000 * seconds / max(accepted, 1) for name, seconds in used.items()}
     print(
         f"{options.label} seed {options.seed}: {accepted} applications accepted "
         f"({out.rejected} refused, {out.errors} errors); CPU ms per application: "
