@@ -3,12 +3,13 @@ a time (``python -m bench.op_cost --seed N``): where the mixed workload's CPU go
 
 Needs the benchmark's seeded database (``python -m bench.run`` seeds it). The cached server and
 its worker first get ``--warmup`` s of the whole mix (caches as in a mixed run), then each
-operation alone at ``--rate`` requests/s for ``--duration`` s and a ``--drain`` s pause for the
-worker; the CPU of that window over the requests sent is the operation's cost. Its share of the
-mix times its cost is what it adds to the mix's CPU per request. Applications are accepted once
-per user and job, so give every run its own ``--seed``. Periodic work that falls in one window (the
+operation alone (``--only``: these) at ``--rate`` requests/s for ``--duration`` s and a
+``--drain`` s pause for the worker. The CPU of that window, less what the processes use idle in
+as long (measured first), over the requests sent is the operation's cost; its share of the mix
+times its cost is what it adds to the mix's CPU per request. Applications are accepted once per
+user and job, so give every run its own ``--seed``. Periodic work that falls in one window (the
 worker's tasks) lands on that operation: compare operations of one run, and code versions by
-alternating runs.
+alternating runs (``PYTHONPATH=<other checkout>/src`` runs the server of another version).
 """
 
 from __future__ import annotations
@@ -36,11 +37,19 @@ SHARES = {
 
 
 PROCESSES = ("server", "worker")
+#: ``--only`` name of the whole mix, measured as one operation (its share: 100 %).
+MIX = "mix"
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = run.standalone_parser("python -m bench.op_cost", rate=50.0, duration=15.0, drain=3.0)
     parser.add_argument("--warmup", type=float, default=30.0)
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=[*SHARES, MIX],
+        help=f"measure only these (repeat; {MIX}: the whole mix as one operation)",
+    )
     options = parser.parse_args(argv)
     args, pick = run.on_seeded_database(options.seed)
     rows = []
@@ -55,8 +64,9 @@ def main(argv: list[str] | None = None) -> None:
         time.sleep(window)
         after = running.cpu_seconds()
         idle = {p: (after[p] - before[p]) / window for p in PROCESSES}
-        for name in SHARES:
-            out, used = run.cpu_of_operation(running, options, run.only(pick, name))
+        for name in options.only or SHARES:
+            one = pick if name == MIX else run.only(pick, name)
+            out, used = run.cpu_of_operation(running, options, one)
             sent = max(len(out.latencies_ms), 1)
             cost = {p: 1000 * (used[p] - idle[p] * window) / sent for p in PROCESSES}
             rows.append((name, sent, out.errors, out.rejected, cost))
@@ -66,13 +76,14 @@ def main(argv: list[str] | None = None) -> None:
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     total = 0.0
     for name, sent, errors, rejected, cost in rows:
-        weighted = cost["server"] * SHARES[name] / 100
-        total += weighted
+        share = SHARES.get(name, 100)
+        weighted = cost["server"] * share / 100
+        total += weighted if name != MIX else 0
         print(
-            f"| {name} | {SHARES[name]} | {sent} | {errors} | {rejected} | "
+            f"| {name} | {share} | {sent} | {errors} | {rejected} | "
             f"{cost['server']:.2f} | {cost['worker']:.2f} | {weighted:.2f} |"
         )
-    print(f"server CPU ms per request of the mix (sum of the shares): {total:.2f}")
+    print(f"server CPU ms per request of the mix (sum of the operations' shares): {total:.2f}")
 
 
 if __name__ == "__main__":

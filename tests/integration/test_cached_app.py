@@ -35,6 +35,7 @@ from adapters.http.services import services_of
 from adapters.memory.email import MemoryEmailSender
 from adapters.memory.passwords import MemoryPasswordHasher
 from adapters.redis.cache import RedisCache
+from adapters.redis.resilience import RedisGuard
 from adapters.sqlalchemy import tables as t
 from entrypoints.app import create_app, runtime
 from entrypoints.bootstrap import build_use_cases
@@ -200,6 +201,39 @@ async def test_a_write_through_one_process_shows_in_the_next_read_of_the_other(
         assert changed.is_success, changed.text
         assert (await _get(two, profile))["bio"] == "Events"
         assert await redis_sandbox.keys()  # the values really live in the shared Redis
+
+
+async def test_a_logged_in_public_read_looks_its_caller_up_in_the_same_round_trip(
+    tmp_path: Path,
+    postgres_url: str,
+    postgres_engine: AsyncEngine,
+    redis_sandbox: RedisSandbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cached job detail or feed page for a logged-in viewer: the principal and the page in
+    one Redis round trip, then the viewer's own applications (three trips before)."""
+    assert redis_sandbox.url is not None
+    settings = _settings(
+        tmp_path, postgres_url, redis_sandbox.url, redis_sandbox.prefix, WORKING_TIMEOUT_S
+    )
+    async with service(settings) as svc:
+        _, api = await svc.app()
+        client, worker = await svc.accounts.client(), await svc.accounts.applicant()
+        job = await _funded_job(api, bearer(client))
+        trips: list[str] = []
+        run = RedisGuard.run
+
+        async def counted(guard: RedisGuard, what: str, *args: Any, **kwargs: Any) -> Any:
+            trips.append(what)
+            return await run(guard, what, *args, **kwargs)
+
+        monkeypatch.setattr(RedisGuard, "run", counted)
+        for path in (f"/api/v1/jobs/{job}", "/api/v1/jobs"):
+            for attempt in ("fills the caches", "hits"):
+                trips.clear()
+                read = await api.get(path, headers=bearer(worker))
+                assert read.status_code == 200, (attempt, read.text)
+            assert trips.count("cache get") == 2, (path, trips)
 
 
 async def test_a_money_write_retried_through_the_other_process_runs_once(

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from prometheus_client import REGISTRY
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from adapters.redis.cache import RedisCache
 from adapters.redis.resilience import CircuitState
@@ -288,7 +289,7 @@ def loader(value: str) -> Callable[[], Awaitable[bytes]]:
     return load
 
 
-async def test_reads_started_together_share_one_mget_per_namespace(
+async def test_reads_started_together_share_one_round_trip_one_mget_per_namespace(
     redis_sandbox: RedisSandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     guard = redis_sandbox.guard()
@@ -296,18 +297,27 @@ async def test_reads_started_together_share_one_mget_per_namespace(
     for key in range(8):
         await cache.get_or_load("jobs", str(key), loader(f"job {key}"), 60)
     await cache.get_or_load("feed", "page", loader("page"), 60)
-    sent: list[int] = []
-    mget = guard.client.mget
+    trips: list[str] = []
+    mgets: list[list[str]] = []
+    run, mget = guard.run, Pipeline.mget
 
-    async def counted(keys: list[str]) -> list[bytes | str | None]:
-        sent.append(len(keys))
-        return await mget(keys)
+    async def counted_run(what: str, operation: Callable[[Redis], Awaitable[object]]) -> object:
+        trips.append(what)
+        return await run(what, operation)
 
-    monkeypatch.setattr(guard.client, "mget", counted)
+    def counted_mget(self: Pipeline, keys: list[str]) -> object:
+        mgets.append(keys)
+        return mget(self, keys)
+
+    monkeypatch.setattr(guard, "run", counted_run)
+    monkeypatch.setattr(Pipeline, "mget", counted_mget)
     reads = [cache.get_or_load("jobs", str(key), loader("db"), 60) for key in range(8)]
     values = await asyncio.gather(*reads, cache.get_or_load("feed", "page", loader("db"), 60))
     assert values == [f"job {key}".encode() for key in range(8)] + [b"page"]
-    assert sorted(sent) == [3, 8 * 3]  # one MGET per namespace (hash tag), three keys a read
+    assert trips == ["cache get"]  # one round trip for both namespaces
+    # One MGET per namespace (hash tag, a Cluster slot), three keys a read.
+    assert sorted(len(keys) for keys in mgets) == [3, 8 * 3]
+    assert {key.split(":")[1] for key in mgets[0]} != {key.split(":")[1] for key in mgets[1]}
     assert (cache.hits["jobs"], cache.hits["feed"]) == (8, 1)
 
 

@@ -14,7 +14,7 @@ from litestar import Controller, Response, delete, get, put
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from adapters.http.auth import AUTHENTICATED, Caller, Services, Viewer
+from adapters.http.auth import AUTHENTICATED, Caller, Services, Viewing
 from adapters.http.cached_reads import (
     FEED_TTL_S,
     PROFILE_TTL_S,
@@ -135,7 +135,7 @@ class FeedController(Controller):
     )
     async def feed(
         self,
-        viewer: Viewer,
+        viewing: Viewing,
         services: Services,
         industry_id: Annotated[int | None, QueryParameter(ge=1)] = None,
         subcategory_id: Annotated[int | None, QueryParameter(ge=1)] = None,
@@ -161,8 +161,9 @@ class FeedController(Controller):
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
     ) -> Response[bytes]:
-        """Pages are cached per query; a viewer's own applications are laid over them, and
-        best match for a viewer (their own skills) is not cached (``cached_reads.py``)."""
+        """Pages are cached per query (read alongside the caller's lookup); a viewer's own
+        applications are laid over them, and best match for a viewer (their own skills) is
+        not cached (``cached_reads.py``)."""
         criteria = FeedCriteria(
             industry_id=industry_id,
             subcategory_id=subcategory_id,
@@ -177,7 +178,7 @@ class FeedController(Controller):
         )
         request = FeedRequest(sort=FeedSort(sort), limit=limit, cursor=cursor)
 
-        if viewer is not None and request.sort is FeedSort.BEST_MATCH:
+        if request.sort is FeedSort.BEST_MATCH and (viewer := await viewing.principal()):
             found = await services.core.feed.feed(viewer, criteria, request)
             return json_response(to_json(page_out(found, FeedJobOut.of)))
 
@@ -200,7 +201,9 @@ class FeedController(Controller):
             ("limit", limit),
             ("cursor", cursor),
         )
-        raw = await cached_json(services.cache, FEED, key, FEED_TTL_S, public)
+        viewer, raw = await viewing.alongside(
+            cached_json(services.cache, FEED, key, FEED_TTL_S, public)
+        )
         if viewer is None:
             return json_response(raw)
         page = from_json(raw, Page[FeedJobOut])

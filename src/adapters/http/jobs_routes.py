@@ -14,7 +14,7 @@ from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
-from adapters.http.auth import AUTHENTICATED, Caller, Services, Viewer
+from adapters.http.auth import AUTHENTICATED, Caller, Services, Viewing
 from adapters.http.cached_reads import (
     JOB_TTL_S,
     cached_json,
@@ -81,19 +81,24 @@ class JobsController(Controller):
         summary="A job with its application counts (pending jobs: the owner only)",
     )
     async def read(
-        self, job_id: FromPath[int], viewer: Viewer, services: Services
+        self, job_id: FromPath[int], viewing: Viewing, services: Services
     ) -> Response[bytes]:
-        """The public detail is cached; a viewer's own application is laid over it. A job
-        the public may not see is the use case's answer for this viewer, uncached
-        (``cached_reads.py``)."""
+        """The public detail is cached (read alongside the caller's lookup); a viewer's own
+        application is laid over it. A job the public may not see is the use case's answer
+        for this viewer, uncached (``cached_reads.py``)."""
 
-        try:
-            raw = await cached_json(
-                services.cache, JOBS, str(job_id), JOB_TTL_S, public_detail(services, job_id)
-            )
-        except NotFound:
+        async def public() -> bytes | NotFound:
+            try:
+                return await cached_json(
+                    services.cache, JOBS, str(job_id), JOB_TTL_S, public_detail(services, job_id)
+                )
+            except NotFound as hidden:
+                return hidden
+
+        viewer, raw = await viewing.alongside(public())
+        if isinstance(raw, NotFound):
             if viewer is None:
-                raise
+                raise raw
             own = JobDetailOut.of(await services.core.jobs.get_job(viewer, job_id))
             return json_response(to_json(own))
         if viewer is None:

@@ -26,7 +26,9 @@ UNMATCHED_ROUTE = "unmatched"
 
 @define(kw_only=True)
 class RequestStats:
-    """One request's identity and costs; times in seconds."""
+    """One request's identity and costs; times in seconds. ``sql_s`` and ``cache_s`` add up
+    the request's waits: two that overlap (a public read and the caller's lookup, started
+    together) both count."""
 
     request_id: str
     method: str

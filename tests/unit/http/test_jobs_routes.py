@@ -112,3 +112,23 @@ async def test_pagination_parameters_are_validated(api: Client, login: Login) ->
     assert (await api.get("/api/v1/me/jobs?limit=0", headers=client)).status_code == 422
     bad = await api.get("/api/v1/me/jobs?cursor=%21%21%21", headers=client)
     assert (bad.status_code, bad.json()["errors"][0]["field"]) == (422, "cursor")
+
+
+async def test_a_public_read_with_a_bad_token_is_401_whatever_it_found(
+    api: Client, login: Login
+) -> None:
+    """The caller is looked up alongside the public read (``CallerLookup``): the lookup's
+    failure wins over a found job, a hidden one and a feed page."""
+    client = await login("client")
+    public = (await funded_job(api, client))["id"]
+    pending = (await post_job(api, client))["id"]
+    forged = {"Authorization": "Bearer not-a-token"}
+    for path in (f"/api/v1/jobs/{public}", f"/api/v1/jobs/{pending}", "/api/v1/jobs/999999"):
+        response = await api.get(path, headers=forged)
+        assert (response.status_code, response.json()["code"]) == (401, "invalid_token"), path
+    for sort in ("soonest", "best_match"):
+        feed = await api.get("/api/v1/jobs", params={"sort": sort}, headers=forged)
+        assert (feed.status_code, feed.json()["code"]) == (401, "invalid_token"), sort
+    assert (await api.get(f"/api/v1/jobs/{public}")).status_code == 200
+    assert (await api.get(f"/api/v1/jobs/{pending}", headers=client)).status_code == 200
+    assert (await api.get(f"/api/v1/jobs/{pending}")).status_code == 404
