@@ -14,6 +14,7 @@ import pytest
 from adapters.http.idempotency import (
     IN_FLIGHT_LIMIT,
     KEY_TTL,
+    Claim,
     IdempotencyStore,
     StoredResponse,
     fingerprint,
@@ -24,6 +25,13 @@ from paeshift_core.domain.errors import Conflict
 
 OK = StoredResponse(status=201, body=b'{"id":1}', media_type="application/json")
 SECOND = timedelta(seconds=1)
+
+
+async def claimed(store: IdempotencyStore, key: str, fingerprint: str) -> Claim:
+    """``key`` claimed for a request (not a replay, not refused)."""
+    claim = await store.claim(key, fingerprint)
+    assert isinstance(claim, Claim), claim
+    return claim
 
 
 class IdempotencyStoreContract:
@@ -53,7 +61,7 @@ class IdempotencyStoreContract:
     async def test_in_flight_keys_conflict_and_failures_release(
         self, store: IdempotencyStore
     ) -> None:
-        assert await store.claim("7:k", "f") is None
+        await claimed(store, "7:k", "f")
         with pytest.raises(Conflict) as busy:
             await store.claim("7:k", "f")
         assert busy.value.code == "idempotency_in_progress"
@@ -63,12 +71,13 @@ class IdempotencyStoreContract:
 
         with pytest.raises(RuntimeError):
             await run_once(store, key="x", caller=7, request_fingerprint="f", produce=boom)
-        assert await store.claim("7:x", "f") is None  # released, so a retry may run
+        await claimed(store, "7:x", "f")  # released, so a retry may run
 
     async def test_of_simultaneous_claims_one_wins(self, store: IdempotencyStore) -> None:
         async def claim() -> str:
             try:
-                return "won" if await store.claim("7:k", "f") is None else "replayed"
+                claim = await store.claim("7:k", "f")
+                return "won" if isinstance(claim, Claim) else "replayed"
             except Conflict as busy:
                 return busy.code
 
@@ -76,23 +85,43 @@ class IdempotencyStoreContract:
         assert sorted(outcomes) == ["idempotency_in_progress"] * 7 + ["won"]
 
     async def test_keys_expire(self, store: IdempotencyStore, clock: FakeClock) -> None:
-        assert await store.claim("7:k", "f") is None
-        await store.complete("7:k", OK)
+        assert await store.complete(await claimed(store, "7:k", "f"), OK)
         clock.advance(IN_FLIGHT_LIMIT + SECOND)
         assert await store.claim("7:k", "f") == OK  # answered keys last until they expire
         clock.advance(KEY_TTL)
-        assert await store.claim("7:k", "other") is None
+        await claimed(store, "7:k", "other")
 
     async def test_a_key_whose_request_never_answered_is_free_after_the_limit(
         self, store: IdempotencyStore, clock: FakeClock
     ) -> None:
         """Its process died between the claim and the answer: retries would get 409s until
         the key expired, a day later."""
-        assert await store.claim("7:k", "f") is None
+        await claimed(store, "7:k", "f")
         clock.advance(IN_FLIGHT_LIMIT - SECOND)
         with pytest.raises(Conflict):
             await store.claim("7:k", "f")
         clock.advance(2 * SECOND)
-        assert await store.claim("7:k", "f") is None
-        await store.complete("7:k", OK)
+        assert await store.complete(await claimed(store, "7:k", "f"), OK)
         assert await store.claim("7:k", "f") == OK
+
+    async def test_a_claim_taken_over_neither_completes_nor_releases_the_key(
+        self, store: IdempotencyStore, clock: FakeClock
+    ) -> None:
+        """The first request was only slow, not dead: its failure must not free the retry's
+        claim (a third request could run beside the retry), nor its answer end it."""
+        first = await claimed(store, "7:k", "f")
+        clock.advance(IN_FLIGHT_LIMIT + SECOND)
+        retry = await claimed(store, "7:k", "f")
+        await store.release(first)
+        with pytest.raises(Conflict) as busy:
+            await store.claim("7:k", "f")
+        assert busy.value.code == "idempotency_in_progress"
+        assert not await store.complete(first, OK)
+        with pytest.raises(Conflict):
+            await store.claim("7:k", "f")  # still in flight: the retry's
+        answer = StoredResponse(status=201, body=b'{"id":2}', media_type="application/json")
+        assert await store.complete(retry, answer)
+        assert await store.claim("7:k", "f") == answer
+        assert not await store.complete(first, OK)
+        await store.release(first)
+        assert await store.claim("7:k", "f") == answer

@@ -10,7 +10,7 @@ from adapters.http.idempotency import KEY_TTL
 from adapters.memory.clock import FakeClock
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.idempotency import SqlIdempotencyStore
-from tests.contracts.idempotency import OK, SECOND, IdempotencyStoreContract
+from tests.contracts.idempotency import OK, SECOND, IdempotencyStoreContract, claimed
 
 
 @pytest.fixture
@@ -34,10 +34,9 @@ async def test_the_purge_deletes_expired_keys_only(
     sql_engine: AsyncEngine, clock: FakeClock
 ) -> None:
     store = SqlIdempotencyStore(sql_engine, clock)
-    assert await store.claim("7:old", "f") is None
-    await store.complete("7:old", OK)
+    assert await store.complete(await claimed(store, "7:old", "f"), OK)
     clock.advance(KEY_TTL - SECOND)
-    assert await store.claim("7:new", "f") is None
+    await claimed(store, "7:new", "f")
     clock.advance(2 * SECOND)
     assert await store.purge_expired() == 1
     async with sql_engine.connect() as conn:

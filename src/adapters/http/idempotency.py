@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Protocol, TypeVar
@@ -27,6 +28,8 @@ from litestar.params import HeaderParameter
 
 from paeshift_core.domain.errors import Conflict, InvalidInput
 from paeshift_core.ports.clock import Clock
+
+logger = logging.getLogger("paeshift.http")
 
 KEY_TTL = timedelta(hours=24)
 #: A key whose first request has been in flight this long may be claimed again: that request's
@@ -58,18 +61,36 @@ class StoredResponse:
     media_type: str
 
 
+@frozen
+class Claim:
+    """A key reserved for one request: ``claimed_at`` tells this claim from a later one.
+
+    A request in flight longer than :data:`IN_FLIGHT_LIMIT` loses its key to a retry (its
+    process is taken for dead). If it was only slow, its answer must not overwrite the
+    retry's claim, nor its failure delete it (a third request could then run beside the
+    retry): completing and releasing act on the store only while this claim still holds the
+    key. A later claim of a key is at least ``IN_FLIGHT_LIMIT`` younger, so the times differ.
+    """
+
+    key: str
+    claimed_at: datetime
+
+
 class IdempotencyStore(Protocol):
-    async def claim(self, key: str, fingerprint: str) -> StoredResponse | None:
-        """Reserve ``key`` (None), or return the stored response of an equal request.
+    async def claim(self, key: str, fingerprint: str) -> Claim | StoredResponse:
+        """Reserve ``key`` (a ``Claim``), or return the stored response of an equal request.
 
         Raises ``Conflict`` when the key belongs to a different request or is still in flight.
         """
         ...
 
-    async def complete(self, key: str, response: StoredResponse) -> None: ...
+    async def complete(self, claim: Claim, response: StoredResponse) -> bool:
+        """Store the response of ``claim``'s request; False (nothing stored) when the key
+        is no longer this claim's."""
+        ...
 
-    async def release(self, key: str) -> None:
-        """Forget a claimed key whose request failed."""
+    async def release(self, claim: Claim) -> None:
+        """Forget ``claim`` (its request failed), unless the key is no longer its."""
         ...
 
 
@@ -106,28 +127,37 @@ class MemoryIdempotencyStore:
         self._entries: dict[str, _Entry] = {}
         self._lock = asyncio.Lock()
 
-    async def claim(self, key: str, fingerprint: str) -> StoredResponse | None:
+    async def claim(self, key: str, fingerprint: str) -> Claim | StoredResponse:
         async with self._lock:
             now = self._clock.now()
             entry = self._entries.get(key)
             if entry is None or entry.free(now):
                 self._entries[key] = _Entry(fingerprint=fingerprint, claimed_at=now)
-                return None
+                return Claim(key, now)
             if entry.fingerprint != fingerprint:
                 raise reused_for_another_request()
             if entry.response is None:
                 raise in_progress()
             return entry.response
 
-    async def complete(self, key: str, response: StoredResponse) -> None:
+    async def complete(self, claim: Claim, response: StoredResponse) -> bool:
         async with self._lock:
-            entry = self._entries.get(key)
+            entry = self._held(claim)
             if entry is not None:
                 entry.response = response
+            return entry is not None
 
-    async def release(self, key: str) -> None:
+    async def release(self, claim: Claim) -> None:
         async with self._lock:
-            self._entries.pop(key, None)
+            if self._held(claim) is not None:
+                del self._entries[claim.key]
+
+    def _held(self, claim: Claim) -> _Entry | None:
+        """``claim``'s entry while it is unanswered and still this claim's."""
+        entry = self._entries.get(claim.key)
+        if entry is None or entry.response is not None or entry.claimed_at != claim.claimed_at:
+            return None
+        return entry
 
 
 def fingerprint(method: str, path: str, body: bytes) -> str:
@@ -151,16 +181,20 @@ async def run_once(
         return await produce()
     if not 1 <= len(key) <= MAX_KEY_LENGTH:
         raise InvalidInput("Idempotency-Key", f"must be 1-{MAX_KEY_LENGTH} characters")
-    scoped = f"{caller}:{key}"
-    stored = await store.claim(scoped, request_fingerprint)
-    if stored is not None:
-        return stored
+    claim = await store.claim(f"{caller}:{key}", request_fingerprint)
+    if isinstance(claim, StoredResponse):
+        return claim
     try:
         response = await produce()
     except BaseException:
-        await store.release(scoped)
+        await store.release(claim)
         raise
-    await store.complete(scoped, response)
+    if not await store.complete(claim, response):
+        logger.warning(
+            "Idempotency-Key %r of user %d was claimed again before its request answered",
+            key,
+            caller,
+        )
     return response
 
 

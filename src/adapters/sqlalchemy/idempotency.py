@@ -9,20 +9,23 @@ replays its stored response.
 
 Each step is its own short statement (autocommit on PostgreSQL), never the use case's
 transaction: the claim is visible to other processes before the write starts, and a failed
-write releases it. Expired keys go in the hourly purge (``background.periodic_tasks``).
+write releases it. Completing and releasing touch the key only while it is still the
+request's claim (``Claim``: unanswered, same ``claimed_at``). Expired keys go in the hourly
+purge (``background.periodic_tasks``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.http.idempotency import (
     IN_FLIGHT_LIMIT,
     KEY_TTL,
+    Claim,
     StoredResponse,
     in_progress,
     reused_for_another_request,
@@ -44,13 +47,13 @@ class SqlIdempotencyStore:
         self._engine = engine
         self._clock = clock
 
-    async def claim(self, key: str, fingerprint: str) -> StoredResponse | None:
+    async def claim(self, key: str, fingerprint: str) -> Claim | StoredResponse:
         now = self._clock.now()
         async with database_errors(), one_statement(self._engine) as conn:
             if await self._insert(conn, key, fingerprint, now):
-                return None
+                return Claim(key, now)
             if await self._take_over(conn, key, fingerprint, now):
-                return None
+                return Claim(key, now)
             query = select(_C.fingerprint, _C.status, _C.body, _C.media_type)
             row = (await conn.execute(query.where(_C.key == key))).one_or_none()
         if row is None:  # released between the statements: the first request failed
@@ -87,21 +90,27 @@ class SqlIdempotencyStore:
         taken = await conn.execute(statement.values(**_claimed(key, fingerprint, now)))
         return taken.first() is not None
 
-    async def complete(self, key: str, response: StoredResponse) -> None:
-        statement = update(_KEYS).where(_C.key == key, _C.status.is_(None))
+    async def complete(self, claim: Claim, response: StoredResponse) -> bool:
+        statement = update(_KEYS).where(*_held(claim))
         values = {"status": response.status, "body": response.body}
         async with database_errors(), one_statement(self._engine) as conn:
-            await conn.execute(statement.values(**values, media_type=response.media_type))
+            done = await conn.execute(statement.values(**values, media_type=response.media_type))
+        return bool(done.rowcount)
 
-    async def release(self, key: str) -> None:
+    async def release(self, claim: Claim) -> None:
         async with database_errors(), one_statement(self._engine) as conn:
-            await conn.execute(delete(_KEYS).where(_C.key == key, _C.status.is_(None)))
+            await conn.execute(delete(_KEYS).where(*_held(claim)))
 
     async def purge_expired(self) -> int:
         """Delete expired keys; returns how many (the hourly periodic task)."""
         now = to_utc(self._clock.now())
         async with database_errors(), one_statement(self._engine) as conn:
             return (await conn.execute(delete(_KEYS).where(_C.expires_at <= now))).rowcount
+
+
+def _held(claim: Claim) -> tuple[ColumnElement[bool], ...]:
+    """The key's row while it is unanswered and still ``claim``'s (``Claim``)."""
+    return (_C.key == claim.key, _C.status.is_(None), _C.claimed_at == to_utc(claim.claimed_at))
 
 
 def _claimed(key: str, fingerprint: str, now: datetime) -> dict[str, object]:
