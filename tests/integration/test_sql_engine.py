@@ -1,13 +1,18 @@
-"""Settings the engine gives every PostgreSQL connection (``adapters/sqlalchemy/engine.py``)."""
+"""Settings the engine gives every PostgreSQL connection (``adapters/sqlalchemy/engine.py``),
+and the snapshot unit of work built on them."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
-from sqlalchemy import text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.memory.clock import FakeClock
+from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.engine import PLAN_CACHE_MODE, create_engine
+from adapters.sqlalchemy.wiring import SqlUnitOfWorkFactory
 
 
 async def test_postgres_plans_every_execution_for_its_parameters(
@@ -34,3 +39,33 @@ async def test_the_pool_never_opens_more_than_its_size(postgres_url: str) -> Non
     finally:
         await engine.dispose()
     assert len(set(pids)) == 2
+
+
+async def _keys_seen_twice(engine: AsyncEngine, *, snapshot: bool) -> tuple[int, int]:
+    """Idempotency keys counted by one unit of work before and after another connection
+    commits one."""
+    count = select(func.count()).select_from(t.idempotency_keys)
+    async with SqlUnitOfWorkFactory(engine, FakeClock())(read_only=True, snapshot=snapshot) as uow:
+        before = (await uow.rows(count))[0][0]
+        async with engine.begin() as other:
+            now = datetime.now(UTC)
+            await other.execute(
+                insert(t.idempotency_keys).values(
+                    key=f"7:{snapshot}", fingerprint="f", claimed_at=now, expires_at=now
+                )
+            )
+        after = (await uow.rows(count))[0][0]
+    return before, after
+
+
+async def test_a_snapshot_unit_of_work_reads_the_data_as_of_its_first_statement(
+    sql_engine: AsyncEngine,
+) -> None:
+    """The ledger check compares transactions with balances read by another statement: a
+    write committed between the two must not look like a violation (``snapshot=True``)."""
+    assert await _keys_seen_twice(sql_engine, snapshot=True) == (0, 0)
+    if sql_engine.dialect.name == "postgresql":  # each statement reads anew (engine.py)
+        assert await _keys_seen_twice(sql_engine, snapshot=False) == (1, 2)
+        async with sql_engine.connect() as conn:  # the pool gives the next one back as it was
+            level = (await conn.execute(text("SHOW transaction_isolation"))).scalar_one()
+        assert level == "read committed"

@@ -247,8 +247,8 @@ class RacingFactory(MemoryUnitOfWorkFactory):
         self.clock = deps.clock
         self.competitors = competitors
 
-    def __call__(self, *, read_only: bool = False) -> MemoryUnitOfWork:
-        return RacingUnitOfWork(self, read_only=read_only)
+    def __call__(self, *, read_only: bool = False, snapshot: bool = False) -> MemoryUnitOfWork:
+        return RacingUnitOfWork(self, read_only=read_only or snapshot)
 
 
 async def _race(

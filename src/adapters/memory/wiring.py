@@ -118,5 +118,7 @@ class MemoryUnitOfWorkFactory:
         self.store = store
         self._clock = clock
 
-    def __call__(self, *, read_only: bool = False) -> MemoryUnitOfWork:
-        return MemoryUnitOfWork(self.store, self._clock, read_only=read_only)
+    def __call__(self, *, read_only: bool = False, snapshot: bool = False) -> MemoryUnitOfWork:
+        """``snapshot``: read-only here; the in-process store has no isolation levels (its
+        reads see every commit, as the SQL adapter's read-only units of work do)."""
+        return MemoryUnitOfWork(self.store, self._clock, read_only=read_only or snapshot)

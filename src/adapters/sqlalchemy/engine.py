@@ -141,3 +141,10 @@ async def for_reads_only(conn: AsyncConnection) -> None:
     pool. SQLite keeps its transaction (one snapshot, no round trips)."""
     if conn.dialect.name == "postgresql":
         await conn.execution_options(isolation_level="AUTOCOMMIT")
+
+
+async def one_snapshot(conn: AsyncConnection) -> None:
+    """Make ``conn``'s next transaction one snapshot on PostgreSQL (REPEATABLE READ) until it
+    goes back to the pool; SQLite's transaction is one snapshot already."""
+    if conn.dialect.name == "postgresql":
+        await conn.execution_options(isolation_level="REPEATABLE READ")

@@ -17,6 +17,8 @@
   transaction reads its own snapshot anyway. It refuses INSERT/UPDATE/DELETE and ``commit``
   (``ReadOnlyUnitOfWork``), so a use case marked read-only by mistake fails loudly instead of
   writing outside a transaction. SQLite keeps its transaction (one snapshot, no round trips).
+- A snapshot unit of work (``snapshot=True``) is read-only and runs in one REPEATABLE READ
+  transaction on PostgreSQL: every statement sees the data as of the first.
 - Driver errors never escape: see ``driver_errors.py``.
 """
 
@@ -34,7 +36,7 @@ from sqlalchemy.sql import Executable
 
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.driver_errors import database_errors
-from adapters.sqlalchemy.engine import for_reads_only
+from adapters.sqlalchemy.engine import for_reads_only, one_snapshot
 from adapters.sqlalchemy.event_codec import encode_event
 from adapters.sqlalchemy.mappers import Row, RowIn, to_utc
 from paeshift_core.domain.aggregate import Aggregate
@@ -99,10 +101,13 @@ def _by_id(rows: list[Row]) -> dict[Any, Row]:
 class SqlUnitOfWorkBase:
     """Connection, identity map, optimistic writes and the outbox; repositories attach below."""
 
-    def __init__(self, engine: AsyncEngine, clock: Clock, *, read_only: bool = False) -> None:
+    def __init__(
+        self, engine: AsyncEngine, clock: Clock, *, read_only: bool = False, snapshot: bool = False
+    ) -> None:
         self._engine = engine
         self._clock = clock
-        self._read_only = read_only
+        self._read_only = read_only or snapshot
+        self._snapshot = snapshot
         self._conn: AsyncConnection | None = None
         self._entries: dict[tuple[str, int], _Entry] = {}
         self.committed_events: tuple[DomainEvent, ...] = ()
@@ -137,7 +142,9 @@ class SqlUnitOfWorkBase:
         if self._conn is None:
             async with database_errors():
                 conn = await self._engine.connect()
-                if self._read_only:
+                if self._snapshot:
+                    await one_snapshot(conn)
+                elif self._read_only:
                     await for_reads_only(conn)
                 self._conn = conn
         return self._conn

@@ -99,8 +99,8 @@ class SqlUnitOfWorkFactory:
         self.engine = engine
         self._clock = clock
 
-    def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self._clock, read_only=read_only)
+    def __call__(self, *, read_only: bool = False, snapshot: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, self._clock, read_only=read_only, snapshot=snapshot)
 
 
 #: How long a relay's claim on the events it read keeps other relays off them.

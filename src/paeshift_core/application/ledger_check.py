@@ -1,7 +1,9 @@
 """The operator's ledger check (DOMAIN.md Money: invariants; ``paeshift check-ledger``).
 
-It reads the whole ledger in one unit of work and reports every violation precisely (which
-invariant, which account / transaction / job, and the figures):
+It reads the whole ledger in one unit of work, one snapshot of the data (a money write
+committed between reading the transactions and the balances would look like a violation),
+and reports every violation precisely (which invariant, which account / transaction / job,
+and the figures):
 
 1. every transaction's entries sum to zero, so do all balances, and each account's guarded
    balance equals the sum of its entries;
@@ -89,7 +91,7 @@ class LedgerCheck:
         return await self.run()
 
     async def run(self) -> LedgerReport:
-        async with self._deps.uow() as uow:
+        async with self._deps.uow(snapshot=True) as uow:
             transactions = await uow.ledger.all_transactions()
             balances = await uow.ledger.all_balances()
             violations = _balanced(transactions)

@@ -291,8 +291,12 @@ class InvalidatingUnitOfWorkFactory:
     inner: UnitOfWorkFactory
     cache: Cache
 
-    def __call__(self, *, read_only: bool = False) -> InvalidatingUnitOfWork:
-        return InvalidatingUnitOfWork(self.inner(read_only=read_only), self.cache)
+    def __call__(
+        self, *, read_only: bool = False, snapshot: bool = False
+    ) -> InvalidatingUnitOfWork:
+        return InvalidatingUnitOfWork(
+            self.inner(read_only=read_only, snapshot=snapshot), self.cache
+        )
 
 
 def with_read_model_invalidation(deps: Deps) -> Deps:

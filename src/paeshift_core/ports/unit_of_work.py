@@ -127,12 +127,17 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self, *, read_only: bool = False) -> UnitOfWork:
+    def __call__(self, *, read_only: bool = False, snapshot: bool = False) -> UnitOfWork:
         """A new, unshared unit of work.
 
         ``read_only``: the use case only reads, so the adapter may skip the transaction
         (PostgreSQL runs each statement on its own, saving the ``BEGIN`` and ``ROLLBACK``
         round trips; at READ COMMITTED each statement saw its own snapshot anyway). Such a
         unit of work refuses to write: ``commit`` raises ``ReadOnlyUnitOfWork``.
+
+        ``snapshot``: a read-only unit of work whose statements all see the data as it was
+        at its first (REPEATABLE READ on PostgreSQL): a report that compares what several
+        statements read (the ledger check: transactions against balances) must not see a
+        write committed between two of them.
         """
         ...
