@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from attrs import evolve, frozen
 
+from paeshift_core.application.ledger_check import every_transaction
 from paeshift_core.domain.applications import ApplicationStatus
 from paeshift_core.domain.catalog import Industry
 from paeshift_core.domain.codes import CodePurpose
@@ -601,7 +602,35 @@ class StorageContract:
             await uow.commit()
         async with storage.uow() as uow:
             assert await uow.ledger.balance(escrow_account(job.id)) == Money(10_000)
-            assert len(await uow.ledger.all_transactions()) == 1
+            assert len([tx async for tx in every_transaction(uow)]) == 1
+
+    async def test_transactions_are_read_a_page_at_a_time_in_posting_order(
+        self, storage: Storage
+    ) -> None:
+        await seed(storage)  # the client's wallet
+        postings = [
+            transfer(
+                key=f"gift:{n}",
+                kind=TransactionKind.GATEWAY_TO_WALLET,
+                subject=f"ref-{n}",
+                posted_at=NOW,
+                source=PLATFORM_GATEWAY,
+                credits=[(wallet_account(CLIENT), Money(100 + n))],
+            )
+            for n in range(3)
+        ]
+        async with storage.uow() as uow:
+            for tx in postings:
+                assert tx is not None
+                await uow.ledger.post(tx)
+            await uow.commit()
+        async with storage.uow(snapshot=True) as uow:
+            first = await uow.ledger.transactions_after(0, 2)
+            rest = await uow.ledger.transactions_after(first[-1][0], 2)
+            assert await uow.ledger.transactions_after(rest[-1][0], 2) == []
+        assert [tx for _, tx in first + rest] == postings
+        positions = [position for position, _ in first + rest]
+        assert positions == sorted(set(positions))
 
     async def test_ledger_postings_are_idempotent_and_guarded(self, storage: Storage) -> None:
         _, job = await seed(storage)
@@ -644,4 +673,4 @@ class StorageContract:
                 PLATFORM_GATEWAY: Money(-10_000),
                 escrow_account(job.id): Money(10_000),
             }
-            assert len(await uow.ledger.all_transactions()) == 1
+            assert len([tx async for tx in every_transaction(uow)]) == 1

@@ -13,6 +13,8 @@ from adapters.memory.clock import FakeClock
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.engine import PLAN_CACHE_MODE, create_engine
 from adapters.sqlalchemy.wiring import SqlUnitOfWorkFactory
+from paeshift_core.domain.users import Role
+from tests.contracts import builders as b
 
 
 async def test_postgres_plans_every_execution_for_its_parameters(
@@ -69,3 +71,22 @@ async def test_a_snapshot_unit_of_work_reads_the_data_as_of_its_first_statement(
         async with sql_engine.connect() as conn:  # the pool gives the next one back as it was
             level = (await conn.execute(text("SHOW transaction_isolation"))).scalar_one()
         assert level == "read committed"
+
+
+async def test_a_snapshot_unit_of_work_keeps_nothing_it_loads(sql_engine: AsyncEngine) -> None:
+    """A report over the whole data (the ledger check reads every funded job) would hold all
+    of it in the identity map until its end: a snapshot unit of work tracks nothing, so two
+    loads of one job are two objects, where a tracking unit of work gives the same one."""
+    factory = SqlUnitOfWorkFactory(sql_engine, FakeClock())
+    industry = b.industry(1)
+    async with factory() as uow:
+        await uow.users.add(b.user(1, role=Role.CLIENT))
+        await uow.catalog.add(industry)
+        await uow.jobs.add(b.job(10, 1, industry))
+        await uow.commit()
+    async with factory(read_only=True) as uow:
+        assert await uow.jobs.get(10) is (await uow.jobs.get_many([10]))[10]
+    async with factory(snapshot=True) as uow:
+        first, again = await uow.jobs.get(10), (await uow.jobs.get_many([10]))[10]
+        assert first == again
+        assert first is not again

@@ -19,6 +19,7 @@ from adapters.payments.paystack import SIGNATURE_HEADER, PaystackGateway
 from entrypoints.bootstrap import UseCases, build_use_cases, memory_deps
 from paeshift_core.application.context import Deps
 from paeshift_core.application.funding import CheckoutStarted
+from paeshift_core.application.ledger_check import every_transaction
 from paeshift_core.domain.errors import (
     Conflict,
     NotFound,
@@ -70,7 +71,7 @@ async def pay(accounts: Accounts, market: Market, use_cases: UseCases) -> Paymen
 
 async def postings(deps: Deps) -> list[TransactionKind]:
     async with deps.uow() as uow:
-        return [tx.kind for tx in await uow.ledger.all_transactions()]
+        return [tx.kind for tx in [tx async for tx in every_transaction(uow)]]
 
 
 async def assert_funded_once(deps: Deps, job: Job) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from adapters.memory.clock import FakeClock
 from adapters.memory.wiring import MemoryUnitOfWorkFactory, new_memory_store
+from paeshift_core.application.ledger_check import every_transaction
 from paeshift_core.domain.errors import ConcurrencyConflict, Conflict, InvalidInput, RuleViolation
 from paeshift_core.domain.ledger import (
     PLATFORM_FEES,
@@ -185,7 +186,7 @@ async def test_nothing_is_posted_without_commit(factory: MemoryUnitOfWorkFactory
         await uow.ledger.post(topup("t1", 1, 1_000))
     async with factory() as uow:
         assert await uow.ledger.find("t1") is None
-        assert await uow.ledger.all_transactions() == []
+        assert [tx async for tx in every_transaction(uow)] == []
 
 
 async def test_same_key_same_movement_is_a_no_op_returning_the_original(
@@ -202,7 +203,7 @@ async def test_same_key_same_movement_is_a_no_op_returning_the_original(
         await uow.commit()
     async with factory() as uow:
         assert await uow.ledger.balance("wallet:1") == Money(1_000)
-        assert len(await uow.ledger.all_transactions()) == 1
+        assert len([tx async for tx in every_transaction(uow)]) == 1
 
 
 async def test_same_key_other_movement_is_a_conflict(factory: MemoryUnitOfWorkFactory) -> None:

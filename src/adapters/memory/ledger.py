@@ -100,9 +100,13 @@ class MemoryLedger:
         found = self._uow.load(ACCOUNTS, row_id(account))
         return found.balance if isinstance(found, AccountRow) else Money.zero()
 
-    def _transactions(self) -> list[Transaction]:
+    def _rows(self) -> list[TransactionRow]:
+        """Every transaction's row, in posting order."""
         rows = [r for r in self._uow.scan(TRANSACTIONS) if isinstance(r, TransactionRow)]
-        return [r.transaction for r in sorted(rows, key=lambda r: r.seq)]
+        return sorted(rows, key=lambda r: r.seq)
+
+    def _transactions(self) -> list[Transaction]:
+        return [r.transaction for r in self._rows()]
 
     async def entries(self, account: str) -> list[PostedEntry]:
         return [
@@ -139,8 +143,9 @@ class MemoryLedger:
     async def transactions_for_job(self, job_id: int) -> list[Transaction]:
         return [tx for tx in self._transactions() if tx.job_id == job_id]
 
-    async def all_transactions(self) -> list[Transaction]:
-        return self._transactions()
+    async def transactions_after(self, position: int, limit: int) -> list[tuple[int, Transaction]]:
+        """The position is the posting sequence."""
+        return [(r.seq, r.transaction) for r in self._rows() if r.seq > position][:limit]
 
     async def all_balances(self) -> list[AccountBalance]:
         rows = (r for r in self._uow.scan(ACCOUNTS) if isinstance(r, AccountRow))

@@ -120,19 +120,23 @@ class SqlLedger:
         return {str(name): int(balance) for name, balance in await self._uow.rows(query)}
 
     async def _transactions(self, *where: Any) -> list[Transaction]:
+        return list((await self._by_id(_TX.c.posted_at, *where)).values())
+
+    async def _by_id(self, first_order: Any, *where: Any) -> dict[int, Transaction]:
+        """The transactions ``where`` holds, by id, in ``first_order`` then id order."""
         query: Executable = (
             select(_TX, _ENTRY.c.account, _ENTRY.c.amount)
             .join(_ENTRY, _ENTRY.c.transaction_id == _TX.c.id)
             .where(*where)
-            .order_by(_TX.c.posted_at, _TX.c.id, _ENTRY.c.id)
+            .order_by(first_order, _TX.c.id, _ENTRY.c.id)
         )
         heads: dict[int, Any] = {}
         legs: dict[int, list[Entry]] = defaultdict(list)
         for row in (await self._uow.execute(query)).mappings():
             heads.setdefault(row["id"], row)
             legs[row["id"]].append(Entry(row["account"], Money(row["amount"], row["currency"])))
-        return [
-            Transaction(
+        return {
+            tx_id: Transaction(
                 key=head["key"],
                 kind=TransactionKind(head["kind"]),
                 subject=head["subject"],
@@ -141,7 +145,7 @@ class SqlLedger:
                 posted_at=from_utc(head["posted_at"]),
             )
             for tx_id, head in heads.items()
-        ]
+        }
 
     async def find(self, key: str) -> Transaction | None:
         found = await self._transactions(_TX.c.key == key)
@@ -195,8 +199,11 @@ class SqlLedger:
     async def transactions_for_job(self, job_id: int) -> list[Transaction]:
         return await self._transactions(_TX.c.job_id == job_id)
 
-    async def all_transactions(self) -> list[Transaction]:
-        return await self._transactions()
+    async def transactions_after(self, position: int, limit: int) -> list[tuple[int, Transaction]]:
+        """The position is the transaction's id (ids grow with posting)."""
+        page = select(_TX.c.id).where(_TX.c.id > position).order_by(_TX.c.id).limit(limit)
+        found = await self._by_id(_TX.c.id, _TX.c.id.in_(page.scalar_subquery()))
+        return list(found.items())
 
     async def all_balances(self) -> list[AccountBalance]:
         query = select(_ACCOUNT.c.name, _ACCOUNT.c.balance, _ACCOUNT.c.currency).order_by(

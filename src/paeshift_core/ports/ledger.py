@@ -71,8 +71,10 @@ class Ledger(Protocol):
         """Transactions about one job (funding, settlement, refunds, dispute resolutions)."""
         ...
 
-    async def all_transactions(self) -> list[Transaction]:
-        """Every transaction, oldest first (the operator's ledger check)."""
+    async def transactions_after(self, position: int, limit: int) -> list[tuple[int, Transaction]]:
+        """At most ``limit`` transactions in posting order after ``position`` (0: from the
+        first), each with its position: the operator's ledger check reads every transaction
+        a page at a time (``ledger_check.every_transaction``)."""
         ...
 
     async def all_balances(self) -> list[AccountBalance]:
