@@ -15,6 +15,7 @@ alternating runs (``PYTHONPATH=<other checkout>/src`` runs the server of another
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 
 from bench import run
@@ -66,6 +67,11 @@ def main(argv: list[str] | None = None) -> None:
         idle = {p: (after[p] - before[p]) / window for p in PROCESSES}
         for name in options.only or SHARES:
             one = pick if name == MIX else run.only(pick, name)
+            try:
+                one(random.Random(options.seed))
+            except LookupError as used_up:
+                print(f"{name}: left out, {used_up}")
+                continue
             out, used = run.cpu_of_operation(running, options, one)
             sent = max(len(out.latencies_ms), 1)
             cost = {p: 1000 * (used[p] - idle[p] * window) / sent for p in PROCESSES}

@@ -719,14 +719,21 @@ def cpu_of_operation(
     return out, {name: after[name] - before[name] for name in after}
 
 
+#: Draws ``only`` makes for one request before it gives up: an operation whose data is used
+#: up is never drawn (``mark_read`` once the sampled users have no unread notification left).
+ONLY_DRAWS = 10_000
+
+
 def only(pick: Pick, name: str) -> Pick:
-    """``pick`` drawing until it gives operation ``name`` (one operation of the mix alone)."""
+    """``pick`` drawing until it gives operation ``name`` (one operation of the mix alone);
+    ``LookupError`` when it did not in ``ONLY_DRAWS`` draws."""
 
     def one_kind(r: random.Random) -> tuple[str, Request]:
-        while True:
+        for _ in range(ONLY_DRAWS):
             drawn, request = pick(r)
             if drawn == name:
                 return drawn, request
+        raise LookupError(f"{name} not drawn in {ONLY_DRAWS} draws: its data is used up (seed)")
 
     return one_kind
 
