@@ -80,15 +80,14 @@ def main(argv: list[str] | None = None) -> None:
     print(f"idle CPU (share of one core): server {idle['server']:.3f}, worker {idle['worker']:.3f}")
     print("| operation | % of mix | requests | errors | 4xx | server | worker | server × share |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    total = 0.0
     for name, sent, errors, rejected, cost in rows:
         share = SHARES.get(name, 100)
         weighted = cost["server"] * share / 100
-        total += weighted if name != MIX else 0
         print(
             f"| {name} | {share} | {sent} | {errors} | {rejected} | "
             f"{cost['server']:.2f} | {cost['worker']:.2f} | {weighted:.2f} |"
         )
+    total = sum(cost["server"] * SHARES[name] / 100 for name, *_, cost in rows if name != MIX)
     print(f"server CPU ms per request of the mix (sum of the operations' shares): {total:.2f}")
 
 

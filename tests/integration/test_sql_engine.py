@@ -12,9 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.memory.clock import FakeClock
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.engine import PLAN_CACHE_MODE, create_engine
-from adapters.sqlalchemy.wiring import SqlUnitOfWorkFactory
-from paeshift_core.domain.users import Role
-from tests.contracts import builders as b
+from adapters.sqlalchemy.wiring import SqlOutboxReader, SqlUnitOfWorkFactory
+from tests.contracts.storage import Storage, seed
 
 
 async def test_postgres_plans_every_execution_for_its_parameters(
@@ -77,16 +76,12 @@ async def test_a_snapshot_unit_of_work_keeps_nothing_it_loads(sql_engine: AsyncE
     """A report over the whole data (the ledger check reads every funded job) would hold all
     of it in the identity map until its end: a snapshot unit of work tracks nothing, so two
     loads of one job are two objects, where a tracking unit of work gives the same one."""
-    factory = SqlUnitOfWorkFactory(sql_engine, FakeClock())
-    industry = b.industry(1)
-    async with factory() as uow:
-        await uow.users.add(b.user(1, role=Role.CLIENT))
-        await uow.catalog.add(industry)
-        await uow.jobs.add(b.job(10, 1, industry))
-        await uow.commit()
+    clock = FakeClock()
+    factory = SqlUnitOfWorkFactory(sql_engine, clock)
+    _, job = await seed(Storage(factory, SqlOutboxReader(sql_engine, clock)))
     async with factory(read_only=True) as uow:
-        assert await uow.jobs.get(10) is (await uow.jobs.get_many([10]))[10]
+        assert await uow.jobs.get(job.id) is (await uow.jobs.get_many([job.id]))[job.id]
     async with factory(snapshot=True) as uow:
-        first, again = await uow.jobs.get(10), (await uow.jobs.get_many([10]))[10]
+        first, again = await uow.jobs.get(job.id), (await uow.jobs.get_many([job.id]))[job.id]
         assert first == again
         assert first is not again
