@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from adapters.memory.clock import FakeClock
+from paeshift_core.application.context import Deps
+from paeshift_core.domain.users import Role
 from tests.unit.http.conftest import Login
 from tests.unit.http.journeys import Client, accepted, funded_job, job_body, post_job
 
@@ -115,20 +117,24 @@ async def test_pagination_parameters_are_validated(api: Client, login: Login) ->
 
 
 async def test_a_public_read_with_a_bad_token_is_401_whatever_it_found(
-    api: Client, login: Login
+    api: Client, login: Login, deps: Deps
 ) -> None:
-    """The caller is looked up alongside the public read (``CallerLookup``): the lookup's
-    failure wins over a found job, a hidden one and a feed page."""
+    """The caller is looked up alongside the public read and their own applications
+    (``CallerLookup``): the lookup's failure wins over a found job, a hidden one and a feed
+    page, for a token that does not verify and for a signed one whose user may not log in
+    (the own read, started for whom the token names, found nothing wrong)."""
     client = await login("client")
     public = (await funded_job(api, client))["id"]
     pending = (await post_job(api, client))["id"]
-    forged = {"Authorization": "Bearer not-a-token"}
-    for path in (f"/api/v1/jobs/{public}", f"/api/v1/jobs/{pending}", "/api/v1/jobs/999999"):
-        response = await api.get(path, headers=forged)
-        assert (response.status_code, response.json()["code"]) == (401, "invalid_token"), path
-    for sort in ("soonest", "best_match"):
-        feed = await api.get("/api/v1/jobs", params={"sort": sort}, headers=forged)
-        assert (feed.status_code, feed.json()["code"]) == (401, "invalid_token"), sort
+    unknown, _ = deps.tokens.issue_access(999_999, Role.APPLICANT, deps.clock.now())
+    for token in ("not-a-token", unknown):
+        forged = {"Authorization": f"Bearer {token}"}
+        for path in (f"/api/v1/jobs/{public}", f"/api/v1/jobs/{pending}", "/api/v1/jobs/9999"):
+            response = await api.get(path, headers=forged)
+            assert (response.status_code, response.json()["code"]) == (401, "invalid_token"), path
+        for sort in ("soonest", "best_match"):
+            feed = await api.get("/api/v1/jobs", params={"sort": sort}, headers=forged)
+            assert (feed.status_code, feed.json()["code"]) == (401, "invalid_token"), sort
     assert (await api.get(f"/api/v1/jobs/{public}")).status_code == 200
     assert (await api.get(f"/api/v1/jobs/{pending}", headers=client)).status_code == 200
     assert (await api.get(f"/api/v1/jobs/{pending}")).status_code == 404
