@@ -10,7 +10,7 @@ from adapters.memory.clock import FakeClock
 from adapters.memory.email import MemoryEmailSender
 from adapters.memory.store import MemoryStore
 from entrypoints.bootstrap import UseCases
-from paeshift_core.application.context import Deps, Principal
+from paeshift_core.application.context import Deps
 from paeshift_core.application.read_models import PRINCIPAL_TTL_S
 from paeshift_core.domain.codes import CodePurpose
 from paeshift_core.domain.errors import InvalidInput, RateLimited, Unauthenticated
@@ -224,21 +224,16 @@ async def test_authenticate_rejects_expired_and_forged_tokens(
     assert expired.value.code == "token_expired"
 
 
-async def test_a_token_names_its_user_without_a_lookup_but_only_until_it_expires(
+async def test_the_request_budget_s_user_is_whom_a_valid_token_names_without_a_lookup(
     use_cases: UseCases, deps: Deps, clock: FakeClock
 ) -> None:
-    """``claimed_principal`` and ``token_user_id`` trust the signature alone (a user that does
-    not exist is named); an expired or forged token names nobody."""
+    """``token_user_id`` trusts the signature alone (a user that does not exist is named:
+    it only says whose budget a request spends); an expired or forged token names nobody."""
     token, _ = deps.tokens.issue_access(999_999, Role.APPLICANT, clock.now())
-    identity = use_cases.identity
-    assert identity.claimed_principal(token) == Principal(user_id=999_999, role=Role.APPLICANT)
-    assert identity.token_user_id(token) == 999_999
-    assert identity.token_user_id(token + "x") is None
+    assert use_cases.identity.token_user_id(token) == 999_999
+    assert use_cases.identity.token_user_id(token + "x") is None
     clock.advance(ACCESS_TTL)
-    assert identity.token_user_id(token) is None
-    with pytest.raises(Unauthenticated) as expired:
-        identity.claimed_principal(token)
-    assert expired.value.code == "token_expired"
+    assert use_cases.identity.token_user_id(token) is None
 
 
 async def test_a_deactivation_made_outside_the_use_cases_holds_within_the_principal_ttl(

@@ -9,7 +9,7 @@ carrying a bearer token is judged by that token alone.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -28,7 +28,6 @@ ACCESS_COOKIE = "paeshift_session"
 REFRESH_COOKIE = "paeshift_refresh"
 REFRESH_COOKIE_PATH = "/api/v1/auth"
 T = TypeVar("T")
-U = TypeVar("U")
 
 SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
     "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
@@ -51,16 +50,15 @@ def access_token(request: Request[Any, Any, Any]) -> str | None:
 
 class CallerLookup:
     """The caller of a public route (None when anonymous), looked up alongside the route's
-    own reads.
+    own read.
 
-    A logged-in viewer of a public read (a job's detail, a feed page) costs the public data,
-    the viewer's principal and the viewer's own data laid over the page (their applications),
-    each a cache read. Started together (``alongside``) they go to Redis in one round trip
-    (``adapters/redis/batched_reads.py``) rather than one after the other: a principal resolved
-    first, as a dependency, left the route's reads for later trips. The public read must be
-    the same for everyone and the viewer's own read must need only who the token names: both
-    run before the lookup has confirmed the caller, and a failed lookup (a bad token, an
-    account that may no longer log in: 401) wins over whatever they found.
+    A logged-in viewer of a public read (a job's detail, a feed page) costs the public data
+    and the viewer's principal, each a cache read. Started together (``alongside``) they go
+    to Redis in one round trip (``adapters/redis/batched_reads.py``) rather than one after the
+    other: a principal resolved first, as a dependency, left the route's read for a second
+    trip. The read must be public, the same for everyone: it may run before the caller is
+    known, and a failed lookup (a bad token, an account that may no longer log in: 401) wins
+    over whatever it found.
     """
 
     def __init__(self, token: str | None, services: ApiServices) -> None:
@@ -69,62 +67,26 @@ class CallerLookup:
 
     async def principal(self) -> Principal | None:
         """The caller; ``Unauthenticated`` for a token that does not authenticate."""
-        return None if self._token is None else await self._authenticated(self._token)
-
-    async def _authenticated(self, token: str) -> Principal:
-        principal = await self._services.core.identity.authenticate(token)
+        if self._token is None:
+            return None
+        principal = await self._services.core.identity.authenticate(self._token)
         bind_user(principal.user_id)  # for the request's access log line
         return principal
 
-    async def alongside(
-        self,
-        public_read: Callable[[], Awaitable[T]],
-        own_read: Callable[[Principal], Awaitable[U]],
-    ) -> tuple[T, tuple[Principal, U] | None]:
-        """The public read's result and, for a logged-in caller, the caller with their own
-        read's result, all started in this step. The own read starts with whom the token
-        names (``claimed_principal``); it is returned only once the lookup confirmed them."""
+    async def alongside(self, public_read: Awaitable[T]) -> tuple[Principal | None, T]:
+        """The caller and the result of ``public_read``, both started in this step."""
         if self._token is None:
-            return await public_read(), None
-        token = self._token
-        named = self._services.core.identity.claimed_principal(token)
-        principal, outcome, own = await asyncio.gather(
-            self._authenticated(token),
-            _boxed(public_read()),
-            _boxed(own_read(named)),
-            return_exceptions=True,
-        )
-        # A failed lookup (401) wins, then the public read's failure.
-        if isinstance(principal, BaseException):
-            raise principal
-        if isinstance(outcome, BaseException):
-            raise outcome
-        if isinstance(own, BaseException):
-            raise own
-        return outcome[0], (principal, own[0])
-
-    async def own(self, own_read: Callable[[Principal], Awaitable[U]]) -> tuple[Principal, U]:
-        """For a route that needs a caller: the caller and their own read's result, started
-        in one step as in ``alongside`` (a per-user cached read and the lookup: one round
-        trip, not two); 401 when anonymous."""
-        _, viewed = await self.alongside(_no_public_read, own_read)
-        if viewed is None:
-            raise _anonymous()
-        return viewed
-
-
-async def _no_public_read() -> None:
-    return None
-
-
-def _anonymous() -> Unauthenticated:
-    return Unauthenticated("log in first", code="not_authenticated")
-
-
-async def _boxed(read: Awaitable[T]) -> tuple[T]:
-    """``read``'s value in a tuple: a value that is an exception (the job detail's public read
-    answers ``NotFound`` for a job the public may not see) is not taken for a failure."""
-    return (await read,)
+            return None, await public_read
+        lookup = asyncio.ensure_future(self.principal())
+        try:
+            outcome = await public_read
+        except asyncio.CancelledError:
+            lookup.cancel()
+            raise
+        except Exception:
+            await lookup  # a failed lookup (401) wins over the read's error
+            raise
+        return await lookup, outcome
 
 
 async def provide_caller_lookup(
@@ -145,7 +107,7 @@ async def provide_principal(
 ) -> Principal:
     principal = await CallerLookup(access_token(request), services).principal()
     if principal is None:
-        raise _anonymous()
+        raise Unauthenticated("log in first", code="not_authenticated")
     return principal
 
 

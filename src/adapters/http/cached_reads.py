@@ -9,7 +9,7 @@ committed change invalidates what (bumped after commit, before the write's respo
 
 Viewer-specific data never goes under a shared key. A logged-in viewer's job detail and
 feed pages are the cached public bytes with the viewer's own application status laid over
-them, from the viewer's own cached applications (``FeedUseCases.every_application_of``, a
+them, from the viewer's own cached applications (``FeedUseCases.my_applications``, a
 per-user key); best match for a
 logged-in viewer ranks by their own skills, so it is served uncached. A job the public may
 not see (pending, canceled) raises ``NotFound`` through the cache, nothing is cached for it,

@@ -161,9 +161,9 @@ class FeedController(Controller):
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
     ) -> Response[bytes]:
-        """Pages are cached per query (read alongside the caller's lookup and their own
-        applications, which are laid over them); best match for a viewer (their own skills)
-        is not cached (``cached_reads.py``)."""
+        """Pages are cached per query (read alongside the caller's lookup); a viewer's own
+        applications are laid over them, and best match for a viewer (their own skills) is
+        not cached (``cached_reads.py``)."""
         criteria = FeedCriteria(
             industry_id=industry_id,
             subcategory_id=subcategory_id,
@@ -201,14 +201,13 @@ class FeedController(Controller):
             ("limit", limit),
             ("cursor", cursor),
         )
-        raw, viewed = await viewing.alongside(
-            lambda: cached_json(services.cache, FEED, key, FEED_TTL_S, public),
-            services.core.feed.every_application_of,
+        viewer, raw = await viewing.alongside(
+            cached_json(services.cache, FEED, key, FEED_TTL_S, public)
         )
-        if viewed is None:
+        if viewer is None:
             return json_response(raw)
-        _, mine = viewed
         page = from_json(raw, Page[FeedJobOut])
+        mine = await services.core.feed.my_applications(viewer, [i.id for i in page.items])
         items = [
             msgspec.structs.replace(i, my_application=my_application_ref(mine.get(i.id)))
             for i in page.items

@@ -83,9 +83,9 @@ class JobsController(Controller):
     async def read(
         self, job_id: FromPath[int], viewing: Viewing, services: Services
     ) -> Response[bytes]:
-        """The public detail is cached (read alongside the caller's lookup and their own
-        applications); a viewer's own application is laid over it. A job the public may not
-        see is the use case's answer for this viewer, uncached (``cached_reads.py``)."""
+        """The public detail is cached (read alongside the caller's lookup); a viewer's own
+        application is laid over it. A job the public may not see is the use case's answer
+        for this viewer, uncached (``cached_reads.py``)."""
 
         async def public() -> bytes | NotFound:
             try:
@@ -95,15 +95,15 @@ class JobsController(Controller):
             except NotFound as hidden:
                 return hidden
 
-        raw, viewed = await viewing.alongside(public, services.core.feed.every_application_of)
-        if viewed is None:
-            if isinstance(raw, NotFound):
-                raise raw
-            return json_response(raw)
-        viewer, mine = viewed
+        viewer, raw = await viewing.alongside(public())
         if isinstance(raw, NotFound):
+            if viewer is None:
+                raise raw
             own = JobDetailOut.of(await services.core.jobs.get_job(viewer, job_id))
             return json_response(to_json(own))
+        if viewer is None:
+            return json_response(raw)
+        mine = await services.core.feed.my_applications(viewer, [job_id])
         detail = from_json(raw, JobDetailOut)
         overlaid = msgspec.structs.replace(
             detail, my_application=my_application_ref(mine.get(job_id))

@@ -7,18 +7,15 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, Response, get, post, put
+from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from adapters.http.auth import AUTHENTICATED, Caller, Services, Viewing
-from adapters.http.cached_reads import cached_json, json_ok, json_response, to_json
+from adapters.http.auth import AUTHENTICATED, Caller, Services
 from adapters.http.pagination import Cursor, Limit, page_request
 from adapters.http.problems import documented
 from adapters.http.schema_base import Input, Output
-from paeshift_core.application.context import Principal
 from paeshift_core.application.pagination import DEFAULT_LIMIT
-from paeshift_core.application.read_models import NEWEST_NOTIFICATIONS, NEWEST_NOTIFICATIONS_TTL_S
 from paeshift_core.domain.notifications import (
     Category,
     Channel,
@@ -134,50 +131,27 @@ class NotificationsController(Controller):
     tags = ["me", "notifications"]
     security = AUTHENTICATED
 
-    @get(
-        "",
-        responses={**documented(401), **json_ok(NotificationPageOut)},
-        summary="My notifications, newest first",
-    )
+    @get("", responses=documented(401), summary="My notifications, newest first")
     async def mine(
         self,
-        viewing: Viewing,
+        principal: Caller,
         services: Services,
         unread: UnreadOnly = False,
         limit: Limit = DEFAULT_LIMIT,
         cursor: Cursor = None,
-    ) -> Response[bytes]:
-        """The newest page (no cursor, every notification, the default size) is what an app
-        opens on: it is cached per user with its unread count (``NEWEST_NOTIFICATIONS``,
-        invalidated whenever the user's notifications change) and read in the round trip
-        that looks the caller up. Other pages are read from the database."""
-
-        async def page_of(caller: Principal) -> bytes:
-            async def produce() -> NotificationPageOut:
-                found = await services.core.notifications.list_mine(
-                    caller, page_request(limit, cursor), unread_only=unread
-                )
-                return NotificationPageOut(
-                    items=[NotificationOut.of(n) for n in found.page.items],
-                    next_cursor=found.page.next_cursor,
-                    unread_count=found.unread,
-                )
-
-            if cursor is None and not unread and limit == DEFAULT_LIMIT:
-                key = str(caller.user_id)
-                return await cached_json(
-                    services.cache, NEWEST_NOTIFICATIONS, key, NEWEST_NOTIFICATIONS_TTL_S, produce
-                )
-            return to_json(await produce())
-
-        _, raw = await viewing.own(page_of)
-        return json_response(raw)
+    ) -> NotificationPageOut:
+        found = await services.core.notifications.list_mine(
+            principal, page_request(limit, cursor), unread_only=unread
+        )
+        return NotificationPageOut(
+            items=[NotificationOut.of(n) for n in found.page.items],
+            next_cursor=found.page.next_cursor,
+            unread_count=found.unread,
+        )
 
     @get("/unread-count", responses=documented(401), summary="How many are unread")
-    async def unread_count(self, viewing: Viewing, services: Services) -> UnreadOut:
-        """The cached count is read in the round trip that looks the caller up."""
-        _, count = await viewing.own(services.core.notifications.unread_count)
-        return UnreadOut(unread_count=count)
+    async def unread_count(self, principal: Caller, services: Services) -> UnreadOut:
+        return UnreadOut(unread_count=await services.core.notifications.unread_count(principal))
 
     @post(
         "/{notification_id:int}/read",

@@ -175,22 +175,16 @@ class FeedUseCases:
         self, viewer: Principal, job_ids: Sequence[int]
     ) -> dict[int, ApplicationRef]:
         """The viewer's own applications to these jobs: what the HTTP adapter lays over cached
-        public job pages and details (``adapters/http/cached_reads.py``)."""
+        public job pages and details (``adapters/http/cached_reads.py``).
+
+        A logged-in page view asks this every time, so the viewer's applications to every job
+        are a cached read model of their own (``read_models.MY_APPLICATIONS``, keyed by the
+        viewer, invalidated by each of their application events): a hit costs no statement.
+        A user with very many applications makes a larger value, reloaded after each of their
+        own application changes only.
+        """
         if not job_ids:
             return {}
-        refs = await self.every_application_of(viewer)
-        return {job_id: refs[job_id] for job_id in job_ids if job_id in refs}
-
-    async def every_application_of(self, viewer: Principal) -> dict[int, ApplicationRef]:
-        """The viewer's own application to each job they applied to, by job id.
-
-        A logged-in page view asks this every time, so it is a cached read model of its own
-        (``read_models.MY_APPLICATIONS``, keyed by the viewer, invalidated by each of their
-        application events): a hit costs no statement. It does not depend on the page, so a
-        route may read it before the page is known, alongside it. A user with very many
-        applications makes a larger value, reloaded after each of their own application
-        changes only.
-        """
 
         async def every_application() -> bytes:
             async with self._deps.uow(read_only=True) as uow:
@@ -199,7 +193,8 @@ class FeedUseCases:
         raw = await self._deps.cache.get_or_load(
             MY_APPLICATIONS, str(viewer.user_id), every_application, MY_APPLICATIONS_TTL_S
         )
-        return decode_refs(raw)
+        refs = decode_refs(raw)
+        return {job_id: refs[job_id] for job_id in job_ids if job_id in refs}
 
     async def _best_match(
         self, viewer: Principal | None, criteria: FeedCriteria

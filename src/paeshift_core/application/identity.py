@@ -359,19 +359,12 @@ class IdentityUseCases:
         )
         return Principal(user_id=claims.user_id, role=Role(role.decode()))
 
-    def claimed_principal(self, access_token: str) -> Principal:
-        """Whom a valid, unexpired access token names (``Unauthenticated`` otherwise), with no
-        lookup: not who may act (``authenticate`` decides that, with the stored role and a
-        user who may still log in). A read of the bearer's own data may start with it while
-        ``authenticate`` looks the user up, if its result is used only once that succeeded."""
-        claims = self._deps.tokens.verify_access(access_token, self._deps.clock.now())
-        return Principal(user_id=claims.user_id, role=claims.role)
-
     def token_user_id(self, access_token: str) -> int | None:
-        """The user a valid, unexpired access token was issued to, else None: whose request
-        budget a request spends (the HTTP adapter's general limit), not who may act."""
+        """The user a valid, unexpired access token was issued to, else None. No lookup: it
+        says whose request budget a request spends (the HTTP adapter's general limit), not
+        who may act; ``authenticate`` decides that."""
         try:
-            return self.claimed_principal(access_token).user_id
+            return self._deps.tokens.verify_access(access_token, self._deps.clock.now()).user_id
         except Unauthenticated:
             return None
 

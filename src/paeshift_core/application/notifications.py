@@ -14,11 +14,9 @@
   mark all read, preferences.
 
 The unread count is what every open app polls (the badge), so it is a cached read model of
-its own (``read_models.UNREAD_NOTIFICATIONS``, keyed by the user), and so is the newest page
-with that count, which the HTTP adapter caches (``read_models.NEWEST_NOTIFICATIONS``).
-Notifications are not domain events, so the commits that change them invalidate both here,
-right after they returned: creating notifications (for each recipient), marking one read,
-marking all read. Nothing else changes a stored notification.
+its own (``read_models.UNREAD_NOTIFICATIONS``, keyed by the user). Notifications are not
+domain events, so the commits that change a count invalidate it here, right after they
+returned: creating notifications (for each recipient), marking one read, marking all read.
 """
 
 from __future__ import annotations
@@ -32,11 +30,7 @@ from attrs import frozen
 
 from paeshift_core.application.context import Deps, Principal
 from paeshift_core.application.pagination import Page, PageRequest, by_created, page_of
-from paeshift_core.application.read_models import (
-    NEWEST_NOTIFICATIONS,
-    UNREAD_NOTIFICATIONS,
-    UNREAD_NOTIFICATIONS_TTL_S,
-)
+from paeshift_core.application.read_models import UNREAD_NOTIFICATIONS, UNREAD_NOTIFICATIONS_TTL_S
 from paeshift_core.application.retries import retry_on_conflict
 from paeshift_core.domain.applications import ApplicationStatus
 from paeshift_core.domain.disputes import DisputeEvent, DisputeOpened, DisputeResolved
@@ -296,9 +290,8 @@ def event_source(event_id: int) -> str:
 
 
 async def unread_changed(deps: Deps, user_id: int) -> None:
-    """After a commit that changed ``user_id``'s notifications (module docstring)."""
+    """After a commit that changed ``user_id``'s unread notifications (module docstring)."""
     await deps.cache.invalidate(UNREAD_NOTIFICATIONS, str(user_id))
-    await deps.cache.invalidate(NEWEST_NOTIFICATIONS, str(user_id))
 
 
 class NotificationWriter:

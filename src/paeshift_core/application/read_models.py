@@ -16,9 +16,6 @@ namespace       key                  read model
 ``unread``      the user id          how many of that user's notifications are unread
                                      (a per-user key; invalidated by ``notifications.py``,
                                      as notifications are not domain events)
-``notes``       the user id          that user's newest page of notifications with the
-                                     unread count (what an app opens on; a per-user key,
-                                     invalidated with ``unread``)
 ==============  ===================  ===================================================
 
 Invalidation is driven by the domain events a commit wrote, so every write (HTTP, webhooks,
@@ -109,8 +106,6 @@ MY_APPLICATIONS = "my_apps"
 MY_APPLICATIONS_TTL_S = 600
 UNREAD_NOTIFICATIONS = "unread"
 UNREAD_NOTIFICATIONS_TTL_S = 600
-NEWEST_NOTIFICATIONS = "notes"
-NEWEST_NOTIFICATIONS_TTL_S = 600
 #: Seconds a cached principal lives: the bound on seeing a change made outside the use cases.
 PRINCIPAL_TTL_S = 120
 #: The one key of the ``catalog`` namespace.

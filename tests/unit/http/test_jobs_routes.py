@@ -119,10 +119,9 @@ async def test_pagination_parameters_are_validated(api: Client, login: Login) ->
 async def test_a_public_read_with_a_bad_token_is_401_whatever_it_found(
     api: Client, login: Login, deps: Deps
 ) -> None:
-    """The caller is looked up alongside the public read and their own applications
-    (``CallerLookup``): the lookup's failure wins over a found job, a hidden one and a feed
-    page, for a token that does not verify and for a signed one whose user may not log in
-    (the own read, started for whom the token names, found nothing wrong)."""
+    """The caller is looked up alongside the public read (``CallerLookup``): the lookup's
+    failure wins over a found job, a hidden one and a feed page, for a token that does not
+    verify and for a signed one whose user does not exist (the read went ahead meanwhile)."""
     client = await login("client")
     public = (await funded_job(api, client))["id"]
     pending = (await post_job(api, client))["id"]

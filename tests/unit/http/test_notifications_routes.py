@@ -8,7 +8,7 @@ from adapters.memory.store import MemoryStore
 from entrypoints.bootstrap import UseCases
 from paeshift_core.application.context import Deps
 from paeshift_core.application.outbox_relay import OutboxRelay
-from paeshift_core.application.read_models import NEWEST_NOTIFICATIONS, UNREAD_NOTIFICATIONS
+from paeshift_core.application.read_models import UNREAD_NOTIFICATIONS
 from paeshift_core.domain.money import Money
 from paeshift_core.domain.payments import WithdrawalFailed, WithdrawalPaid
 from paeshift_core.ports.outbox import OutboxEvent
@@ -97,40 +97,6 @@ async def test_the_cached_unread_count_follows_new_and_read_notifications(
     assert await unread(me) == 1
     assert (await api.post("/api/v1/me/notifications/read-all", headers=me)).status_code == 200
     assert await unread(me) == 0
-
-
-async def test_the_cached_newest_page_follows_new_and_read_notifications(
-    api: Client, login: Login, deps: Deps, store: MemoryStore, use_cases: UseCases
-) -> None:
-    """The newest page is cached per user with its unread count: each change shows at the
-    next read (new notifications, one read, all read), the reads in between are cache hits,
-    and another user's page or another view of the list is not that value."""
-    me, other = await login("applicant"), await login("applicant")
-    cache = deps.cache
-    assert isinstance(cache, MemoryCache)
-
-    async def newest(headers: Headers, **params: str) -> tuple[list[tuple[int, bool]], int]:
-        response = await api.get("/api/v1/me/notifications", params=params, headers=headers)
-        assert response.status_code == 200, response.text
-        page = response.json()
-        return [(n["id"], n["is_read"]) for n in page["items"]], page["unread_count"]
-
-    assert await newest(me) == await newest(me) == await newest(other) == ([], 0)
-    hits = cache.hits[NEWEST_NOTIFICATIONS]
-    assert hits >= 1
-    await payouts_for(api, me, deps, store, use_cases, 2)
-    items, unread = await newest(me)
-    assert ([is_read for _, is_read in items], unread) == ([False, False], 2)
-    assert await newest(other) == ([], 0)
-    assert await newest(me, limit="1") == (items[:1], 2)  # another size: not the cached page
-    first = items[0][0]
-    read = await api.post(f"/api/v1/me/notifications/{first}/read", headers=me)
-    assert read.status_code == 200
-    assert await newest(me) == ([(first, True), items[1]], 1)
-    assert await newest(me, unread="true") == ([items[1]], 1)
-    assert (await api.post("/api/v1/me/notifications/read-all", headers=me)).status_code == 200
-    assert await newest(me) == ([(first, True), (items[1][0], True)], 0)
-    assert cache.hits[NEWEST_NOTIFICATIONS] > hits
 
 
 async def test_preferences_are_shown_and_replaced(api: Client, login: Login) -> None:
