@@ -36,7 +36,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime, timedelta
 from importlib.metadata import version
@@ -308,8 +308,16 @@ def machine_cpu_seconds() -> dict[str, float]:
 
 
 @contextmanager
-def server(args: argparse.Namespace, log_dir: Path, *, cache: bool) -> Iterator[Running]:
-    """``paeshift serve`` (and with ``--cache`` the worker) until the block ends."""
+def server(
+    args: argparse.Namespace,
+    log_dir: Path,
+    *,
+    cache: bool,
+    wrapper: Sequence[str] = (),
+    ready_timeout_s: float = 60,
+) -> Iterator[Running]:
+    """``paeshift serve`` (and with ``--cache`` the worker) until the block ends; ``wrapper``
+    runs the server under another program (callgrind, ``bench/instructions.py``)."""
     env = {
         **os.environ,
         "PAESHIFT_DATABASE_URL": _psql_url(args, args.database),
@@ -336,6 +344,7 @@ def server(args: argparse.Namespace, log_dir: Path, *, cache: bool) -> Iterator[
     port = args.port + 1 if cache else args.port
     base = f"http://127.0.0.1:{port}"
     serve: list[str | Path] = [
+        *wrapper,
         BIN / "paeshift",
         "serve",
         "--port",
@@ -353,7 +362,7 @@ def server(args: argparse.Namespace, log_dir: Path, *, cache: bool) -> Iterator[
                 )
             )
         try:
-            _wait_ready(base, processes[0])
+            _wait_ready(base, processes[0], ready_timeout_s)
             names = ["server", "worker"]
             yield Running(base, {name: p.pid for name, p in zip(names, processes, strict=False)})
         finally:
