@@ -100,10 +100,11 @@ class MemoryLedger:
         found = self._uow.load(ACCOUNTS, row_id(account))
         return found.balance if isinstance(found, AccountRow) else Money.zero()
 
-    def _rows(self) -> list[TransactionRow]:
-        """Every transaction's row, in posting order."""
-        rows = [r for r in self._uow.scan(TRANSACTIONS) if isinstance(r, TransactionRow)]
-        return sorted(rows, key=lambda r: r.seq)
+    def _rows(self, after: int = 0) -> list[TransactionRow]:
+        """The rows of the transactions posted after sequence ``after``, in posting order."""
+        rows = self._uow.scan(TRANSACTIONS)
+        found = [r for r in rows if isinstance(r, TransactionRow) and r.seq > after]
+        return sorted(found, key=lambda r: r.seq)
 
     def _transactions(self) -> list[Transaction]:
         return [r.transaction for r in self._rows()]
@@ -145,7 +146,7 @@ class MemoryLedger:
 
     async def transactions_after(self, position: int, limit: int) -> list[tuple[int, Transaction]]:
         """The position is the posting sequence."""
-        return [(r.seq, r.transaction) for r in self._rows() if r.seq > position][:limit]
+        return [(r.seq, r.transaction) for r in self._rows(after=position)[:limit]]
 
     async def all_balances(self) -> list[AccountBalance]:
         rows = (r for r in self._uow.scan(ACCOUNTS) if isinstance(r, AccountRow))

@@ -159,14 +159,7 @@ class LedgerCheck:
             for job_id in chunk:
                 balance, job = balances[job_id], jobs.get(job_id)
                 if job is None:
-                    if balance:
-                        found.append(
-                            Violation(
-                                3,
-                                f"escrow:{job_id}",
-                                f"holds {balance} for a job that does not exist",
-                            )
-                        )
+                    found.extend(_escrow_without_job(job_id, balance))
                     continue
                 held = await self._held(uow, job, holding[job_id]) if job_id in holding else 0
                 found.extend(_escrow(job, balance, held))
@@ -194,6 +187,13 @@ class LedgerCheck:
             if share is not None:
                 held = held + share.total
         return held.amount
+
+
+def _escrow_without_job(job_id: int, balance: int) -> list[Violation]:
+    """Invariant 3 for an escrow whose job does not exist: it must be empty."""
+    if not balance:
+        return []
+    return [Violation(3, f"escrow:{job_id}", f"holds {balance} for a job that does not exist")]
 
 
 def _escrow(job: Job, balance: int, held: int) -> list[Violation]:
