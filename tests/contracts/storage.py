@@ -19,7 +19,7 @@ from paeshift_core.domain.catalog import Industry
 from paeshift_core.domain.codes import CodePurpose
 from paeshift_core.domain.disputes import DisputeStatus, Resolution, ResolutionKind
 from paeshift_core.domain.errors import ConcurrencyConflict, Conflict, NotFound, RuleViolation
-from paeshift_core.domain.jobs import Job, JobStatus
+from paeshift_core.domain.jobs import Job, JobStatus, JobSummary
 from paeshift_core.domain.ledger import (
     IDEMPOTENCY_KEY_REUSED,
     PLATFORM_GATEWAY,
@@ -424,7 +424,7 @@ class StorageContract:
             own = await uow.applications.list_for_applicant(
                 WORKER, statuses=frozenset({ApplicationStatus.APPLIED}), after=None, limit=5
             )
-            assert [(a.id, state(j)) for a, j in own] == [(600, state(job))]
+            assert [(a.id, j) for a, j in own] == [(600, JobSummary.of(job))]
             counts = await uow.applications.count_by_job([job.id, 999])
             assert counts[job.id].of([ApplicationStatus.REJECTED]) == 1
             assert counts[job.id].awaiting_decision == 1

@@ -23,12 +23,12 @@ from adapters.http.schema_base import Input, MoneyOut, Output
 from paeshift_core.application.applications import (
     ApplicantSummary,
     JobApplicationRow,
-    JobSummary,
     MyApplicationRow,
 )
 from paeshift_core.application.pagination import DEFAULT_LIMIT
 from paeshift_core.domain.applications import Application, ApplicationStatus
 from paeshift_core.domain.geo import GeoPoint
+from paeshift_core.domain.jobs import JobSummary
 from paeshift_core.domain.reliability import Reliability
 
 

@@ -11,7 +11,7 @@ from adapters.memory.unit_of_work import MemoryRepository
 from paeshift_core.domain.applications import Application, ApplicationCounts, ApplicationStatus
 from paeshift_core.domain.catalog import Industry
 from paeshift_core.domain.codes import CodeAttempts, CodePurpose, OneTimeCode
-from paeshift_core.domain.jobs import SHIFT_STATUSES, Job, JobStatus
+from paeshift_core.domain.jobs import SHIFT_STATUSES, Job, JobStatus, JobSummary
 from paeshift_core.domain.reliability import Reliability
 from paeshift_core.domain.tokens import RefreshToken
 from paeshift_core.domain.users import User
@@ -171,13 +171,13 @@ class MemoryApplicationRepository(MemoryRepository[Application]):
         statuses: frozenset[ApplicationStatus] | None,
         after: After | None,
         limit: int,
-    ) -> list[tuple[Application, Job]]:
+    ) -> list[tuple[Application, JobSummary]]:
         mine = self._select(
             lambda a: a.applicant_id == applicant_id and (statuses is None or a.status in statuses)
         )
         page = newest_first(mine, after, limit)
         jobs = await MemoryJobRepository(self._uow).get_many([a.job_id for a in page])
-        return [(a, jobs[a.job_id]) for a in page]
+        return [(a, JobSummary.of(jobs[a.job_id])) for a in page]
 
     async def count_by_job(self, job_ids: Sequence[int]) -> dict[int, ApplicationCounts]:
         wanted = set(job_ids)

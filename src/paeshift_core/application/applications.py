@@ -30,8 +30,7 @@ from paeshift_core.application.retries import retry_on_conflict
 from paeshift_core.domain.applications import Application, ApplicationStatus
 from paeshift_core.domain.errors import Conflict
 from paeshift_core.domain.geo import GeoPoint
-from paeshift_core.domain.jobs import Job, JobStatus, ShiftType
-from paeshift_core.domain.money import Money
+from paeshift_core.domain.jobs import Job, JobStatus, JobSummary
 from paeshift_core.domain.reliability import Reliability
 from paeshift_core.domain.users import Role, User
 from paeshift_core.ports.rate_limit import Limit
@@ -40,35 +39,6 @@ from paeshift_core.ports.unit_of_work import UnitOfWork
 #: Applications per applicant per hour: a person applies to a handful of shifts a day, a
 #: script to hundreds; the benchmark's mixed workload stays under one a minute per user.
 APPLICATIONS_PER_USER = Limit("apply:user", 60, 60 * 60)
-
-
-@frozen
-class JobSummary:
-    """What an applicant's list shows of each job."""
-
-    id: int
-    client_id: int
-    title: str
-    status: JobStatus
-    shift_type: ShiftType
-    address: str
-    starts_at: datetime
-    ends_at: datetime
-    worker_pay: Money
-
-    @classmethod
-    def of(cls, job: Job) -> JobSummary:
-        return cls(
-            id=job.id,
-            client_id=job.client_id,
-            title=job.title,
-            status=job.status,
-            shift_type=job.shift_type,
-            address=job.address,
-            starts_at=job.schedule.starts_at,
-            ends_at=job.schedule.ends_at,
-            worker_pay=job.pricing.worker_pay,
-        )
 
 
 @frozen
@@ -225,12 +195,13 @@ class ApplicationUseCases:
         page: PageRequest,
         statuses: frozenset[ApplicationStatus] | None = None,
     ) -> Page[MyApplicationRow]:
-        """The caller's applications newest first, each with its job (one statement)."""
+        """The caller's applications newest first, each with what the list shows of its job
+        (one statement)."""
         async with self._deps.uow(read_only=True) as uow:
             found = await uow.applications.list_for_applicant(
                 principal.user_id, statuses=statuses, after=page.after_key, limit=page.fetch
             )
-        rows = [MyApplicationRow(a, JobSummary.of(job)) for a, job in found]
+        rows = [MyApplicationRow(a, job) for a, job in found]
         return page_of(rows, page, lambda r: by_created(r.application))
 
     async def list_job_applications(

@@ -16,7 +16,7 @@ from paeshift_core.domain.applications import Application, ApplicationCounts, Ap
 from paeshift_core.domain.catalog import Industry
 from paeshift_core.domain.codes import CodeAttempts, CodePurpose, OneTimeCode
 from paeshift_core.domain.disputes import Dispute, DisputeStatus
-from paeshift_core.domain.jobs import Job, JobStatus
+from paeshift_core.domain.jobs import Job, JobStatus, JobSummary
 from paeshift_core.domain.payments import PaymentIntent, Withdrawal
 from paeshift_core.domain.reliability import Reliability
 from paeshift_core.domain.saved_jobs import SavedJob
@@ -147,9 +147,9 @@ class ApplicationRepository(Protocol):
         statuses: frozenset[ApplicationStatus] | None,
         after: After | None,
         limit: int,
-    ) -> list[tuple[Application, Job]]:
+    ) -> list[tuple[Application, JobSummary]]:
         """An applicant's applications newest first by ``(created_at, id)`` after ``after``,
-        optionally only in ``statuses``, each with its job, in one read (index
+        optionally only in ``statuses``, each with its job's summary, in one read (index
         applications(applicant_id, created_at, id); "my applications" was two statements)."""
         ...
 
