@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     and_,
+    bindparam,
     case,
     func,
     literal,
@@ -44,6 +45,10 @@ from paeshift_core.ports.feed import ApplicationRef, FeedJob, FeedKey
 
 _JOBS = t.jobs
 _EARTH_KM = EARTH_RADIUS_M / 1000
+#: A viewer's applications (``applications_of``), built once: ``TableStatements`` says why.
+_APPLICATIONS_OF = select(
+    t.applications.c.job_id, t.applications.c.id, t.applications.c.status
+).where(t.applications.c.applicant_id == bindparam("applicant_id"))
 
 
 def distance_km(near: GeoPoint) -> ColumnElement[float]:
@@ -210,9 +215,8 @@ class SqlFeedQuery:
         ]
 
     async def applications_of(self, applicant_id: int) -> dict[int, ApplicationRef]:
-        c = t.applications.c
-        query = select(c.job_id, c.id, c.status).where(c.applicant_id == applicant_id)
+        rows = await self._uow.rows(_APPLICATIONS_OF, {"applicant_id": applicant_id})
         return {
             job_id: ApplicationRef(app_id, ApplicationStatus(status))
-            for job_id, app_id, status in await self._uow.rows(query)
+            for job_id, app_id, status in rows
         }

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.mappers import Row, RowIn, from_utc, to_utc
-from adapters.sqlalchemy.repositories import SqlRepository
+from adapters.sqlalchemy.repositories import SqlRepository, keyset_before
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkBase, one_table
 from paeshift_core.domain.notifications import (
     Category,
@@ -99,6 +101,20 @@ PREFERENCES = one_table(
 PROCESSED = one_table(t.processed_events, "processed event", processed_to_row, row_to_processed)
 
 
+@cache
+def _newest_first(*, unread_only: bool, keyset: bool) -> Select[Any]:
+    """A user's notifications newest first, ``user_id`` and ``limit`` bound, and with
+    ``keyset`` the page's ``created_at`` and ``last_id``."""
+    c = t.notifications.c
+    where = [c.user_id == bindparam("user_id")]
+    if unread_only:
+        where.append(c.read_at.is_(None))
+    if keyset:
+        where.append(keyset_before(c, bindparam("created_at"), bindparam("last_id")))
+    query = select(t.notifications).where(*where).order_by(c.created_at.desc(), c.id.desc())
+    return query.limit(bindparam("limit"))
+
+
 class SqlNotificationRepository(SqlRepository[Notification]):
     def __init__(self, uow: SqlUnitOfWorkBase) -> None:
         super().__init__(uow, NOTIFICATIONS)
@@ -106,11 +122,13 @@ class SqlNotificationRepository(SqlRepository[Notification]):
     async def page_for_user(
         self, user_id: int, *, unread_only: bool, after: After | None, limit: int
     ) -> list[Notification]:
-        c = t.notifications.c
-        where = [c.user_id == user_id]
-        if unread_only:
-            where.append(c.read_at.is_(None))
-        return await self.page_newest_first(*where, after=after, limit=limit)
+        """One of four queries built once (``_newest_first``): the list is uncached and read
+        on every visit to the notifications page."""
+        parameters: dict[str, object] = {"user_id": user_id, "limit": limit}
+        if after is not None:
+            parameters.update(created_at=to_utc(after[0]), last_id=after[1])
+        query = _newest_first(unread_only=unread_only, keyset=after is not None)
+        return await self._uow.load_kept(NOTIFICATIONS, query, parameters)
 
     async def count_unread(self, user_id: int) -> int:
         c = t.notifications.c

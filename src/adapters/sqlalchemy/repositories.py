@@ -146,8 +146,13 @@ def older_than(c: Any, after: After | None) -> list[ColumnElement[bool]]:
     if after is None:
         return []
     created_at, last_id = after
-    moment = to_utc(created_at)
-    return [or_(c.created_at < moment, and_(c.created_at == moment, c.id < last_id))]
+    return [keyset_before(c, to_utc(created_at), last_id)]
+
+
+def keyset_before(c: Any, created_at: Any, last_id: Any) -> ColumnElement[bool]:
+    """``(created_at, id) < (created_at, last_id)``: values, or bound parameters of a query
+    built once."""
+    return or_(c.created_at < created_at, and_(c.created_at == created_at, c.id < last_id))
 
 
 def split_columns(rows: Sequence[Any], *tables: Table) -> list[list[dict[str, Any]]]:
@@ -257,6 +262,10 @@ def _job_with_counts() -> Select[Any]:
 
 
 _JOB_WITH_COUNTS = _job_with_counts()
+_APPLICATION_OF = select(t.applications).where(
+    t.applications.c.job_id == bindparam("job_id"),
+    t.applications.c.applicant_id == bindparam("applicant_id"),
+)
 
 
 class SqlJobRepository(SqlRepository[Job]):
@@ -344,10 +353,10 @@ class SqlApplicationRepository(SqlRepository[Application]):
         super().__init__(uow, APPLICATIONS)
 
     async def find(self, job_id: int, applicant_id: int) -> Application | None:
-        c = t.applications.c
-        return await self._uow.load_first(
-            APPLICATIONS, c.job_id == job_id, c.applicant_id == applicant_id
-        )
+        """Every application asks it (kept: ``TableStatements`` says why)."""
+        parameters = {"job_id": job_id, "applicant_id": applicant_id}
+        found = await self._uow.load_kept(APPLICATIONS, _APPLICATION_OF, parameters)
+        return found[0] if found else None
 
     async def list_for_job(self, job_id: int) -> list[Application]:
         return await self._uow.load(APPLICATIONS, t.applications.c.job_id == job_id)

@@ -215,9 +215,9 @@ class SqlUnitOfWorkBase:
         async with database_errors():
             return await conn.execute(statement, parameters)
 
-    async def rows(self, query: Executable) -> list[tuple[Any, ...]]:
+    async def rows(self, query: Executable, parameters: Row | None = None) -> list[tuple[Any, ...]]:
         """Plain result tuples of a read-model query (aggregates go through :meth:`load`)."""
-        return [tuple(r) for r in (await self.execute(query)).all()]
+        return [tuple(r) for r in (await self.execute(query, parameters)).all()]
 
     async def execute_count(self, statement: Executable, parameters: Row | None = None) -> int:
         """Run a bulk UPDATE/DELETE in this transaction; the number of rows it touched."""
@@ -242,6 +242,14 @@ class SqlUnitOfWorkBase:
         if for_update:
             query = query.with_for_update()
         return await self.adopt(mapping, [dict(r) for r in (await self.execute(query)).mappings()])
+
+    async def load_kept(
+        self, mapping: AggregateMapping[A], query: Select[Any], parameters: Row
+    ) -> list[A]:
+        """The aggregates of a query built once (its values bound as ``parameters``, see
+        :class:`TableStatements`), tracked like :meth:`load`'s."""
+        rows = [dict(r) for r in (await self.execute(query, parameters)).mappings()]
+        return await self.adopt(mapping, rows)
 
     async def adopt(self, mapping: AggregateMapping[A], rows: list[Row]) -> list[A]:
         """The aggregates of rows read by a repository's own query, tracked like ``load``'s."""
@@ -300,8 +308,7 @@ class SqlUnitOfWorkBase:
             return entry.aggregate  # type: ignore[return-value]
         statements = table_statements(mapping.table)
         query = statements.by_id_for_update if for_update else statements.by_id
-        rows = [dict(r) for r in (await self.execute(query, {"_id": aggregate_id})).mappings()]
-        found = await self.adopt(mapping, rows)
+        found = await self.load_kept(mapping, query, {"_id": aggregate_id})
         if not found:
             raise NotFound(f"{mapping.noun} {aggregate_id} not found")
         return found[0]
