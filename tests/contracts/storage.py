@@ -432,6 +432,43 @@ class StorageContract:
             reliability = await uow.applications.reliability_of([WORKER])
             assert reliability[WORKER].basis == 0
 
+    async def test_an_applicants_pages_are_newest_first_with_a_keyset(
+        self, storage: Storage
+    ) -> None:
+        industry, job = await seed(storage)
+        jobs = [job, *(b.job(501 + i, CLIENT, industry) for i in range(4))]
+        async with storage.uow() as uow:
+            for extra in jobs[1:]:
+                await uow.jobs.add(extra)
+            await uow.commit()
+        mine = [  # created_at ties: the id decides
+            b.application(610 + i, j.id, WORKER, NOW + timedelta(minutes=i % 2))
+            for i, j in enumerate(jobs)
+        ]
+        mine[3].reject(NOW)
+        async with storage.uow() as uow:
+            for application in [*mine, b.application(620, job.id, OTHER)]:
+                await uow.applications.add(application)
+            await uow.commit()
+        expected = sorted(mine, key=lambda a: (a.created_at, a.id), reverse=True)
+        async with storage.uow(read_only=True) as uow:
+            pages, after = [], None
+            for _ in range(3):
+                page = await uow.applications.list_for_applicant(
+                    WORKER, statuses=None, after=after, limit=2
+                )
+                pages.append([a.id for a, _ in page])
+                after = (page[-1][0].created_at, page[-1][0].id) if page else None
+            applied = await uow.applications.list_for_applicant(
+                WORKER,
+                statuses=frozenset({ApplicationStatus.APPLIED}),
+                after=(expected[1].created_at, expected[1].id),
+                limit=5,
+            )
+        ids = [a.id for a in expected]
+        assert pages == [ids[:2], ids[2:4], ids[4:]]
+        assert [a.id for a, _ in applied] == [i for i in ids[2:] if i != mine[3].id]
+
     async def test_a_job_with_its_counts_in_one_read(self, storage: Storage) -> None:
         _, job = await seed(storage)
         async with storage.uow(read_only=True) as uow:

@@ -10,7 +10,8 @@ committed change invalidates what (bumped after commit, before the write's respo
 Viewer-specific data never goes under a shared key. A logged-in viewer's job detail and
 feed pages are the cached public bytes with the viewer's own application status laid over
 them, from the viewer's own cached applications (``FeedUseCases.my_applications``, a
-per-user key); best match for a
+per-user key); where the viewer applied to none of the jobs shown, the public bytes are
+already theirs (``my_application`` null) and are served untouched; best match for a
 logged-in viewer ranks by their own skills, so it is served uncached. A job the public may
 not see (pending, canceled) raises ``NotFound`` through the cache, nothing is cached for it,
 and a logged-in viewer then gets the use case's answer for them, uncached. Money state is
@@ -112,6 +113,21 @@ def _encoded(produce: Callable[[], Awaitable[msgspec.Struct]]) -> Callable[[], A
         return to_json(await produce())
 
     return load
+
+
+class _Listed(msgspec.Struct):
+    id: int
+
+
+class _ListedPage(msgspec.Struct):
+    items: list[_Listed]
+
+
+def page_ids(raw: bytes) -> list[int]:
+    """The ids of a cached page's items, without building the items: a viewer with no
+    application to any of them is served the cached bytes as they are (decoding the page and
+    encoding it again was half of a logged-in feed hit's instructions)."""
+    return [item.id for item in msgspec.json.decode(raw, type=_ListedPage).items]
 
 
 def my_application_ref(ref: ApplicationRef | None) -> MyApplicationRef | None:

@@ -23,6 +23,7 @@ from adapters.http.cached_reads import (
     json_ok,
     json_response,
     my_application_ref,
+    page_ids,
     query_key,
     to_json,
 )
@@ -206,8 +207,10 @@ class FeedController(Controller):
         )
         if viewer is None:
             return json_response(raw)
+        mine = await services.core.feed.my_applications(viewer, page_ids(raw))
+        if not mine:
+            return json_response(raw)
         page = from_json(raw, Page[FeedJobOut])
-        mine = await services.core.feed.my_applications(viewer, [i.id for i in page.items])
         items = [
             msgspec.structs.replace(i, my_application=my_application_ref(mine.get(i.id)))
             for i in page.items

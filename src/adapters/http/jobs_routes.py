@@ -104,6 +104,8 @@ class JobsController(Controller):
         if viewer is None:
             return json_response(raw)
         mine = await services.core.feed.my_applications(viewer, [job_id])
+        if not mine:
+            return json_response(raw)  # the public detail is this viewer's (cached_reads.py)
         detail = from_json(raw, JobDetailOut)
         overlaid = msgspec.structs.replace(
             detail, my_application=my_application_ref(mine.get(job_id))

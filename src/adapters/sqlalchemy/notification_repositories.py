@@ -12,7 +12,7 @@ from sqlalchemy import Select, bindparam, func, select, update
 
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.mappers import Row, RowIn, from_utc, to_utc
-from adapters.sqlalchemy.repositories import SqlRepository, keyset_before
+from adapters.sqlalchemy.repositories import SqlRepository, keyset_before, keyset_parameters
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkBase, one_table
 from paeshift_core.domain.notifications import (
     Category,
@@ -124,9 +124,7 @@ class SqlNotificationRepository(SqlRepository[Notification]):
     ) -> list[Notification]:
         """One of four queries built once (``_newest_first``): the list is uncached and read
         on every visit to the notifications page."""
-        parameters: dict[str, object] = {"user_id": user_id, "limit": limit}
-        if after is not None:
-            parameters.update(created_at=to_utc(after[0]), last_id=after[1])
+        parameters = {"user_id": user_id, "limit": limit, **keyset_parameters(after)}
         query = _newest_first(unread_only=unread_only, keyset=after is not None)
         return await self._uow.load_kept(NOTIFICATIONS, query, parameters)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -151,8 +152,13 @@ def older_than(c: Any, after: After | None) -> list[ColumnElement[bool]]:
 
 def keyset_before(c: Any, created_at: Any, last_id: Any) -> ColumnElement[bool]:
     """``(created_at, id) < (created_at, last_id)``: values, or bound parameters of a query
-    built once."""
+    built once (``keyset_parameters``)."""
     return or_(c.created_at < created_at, and_(c.created_at == created_at, c.id < last_id))
+
+
+def keyset_parameters(after: After | None) -> dict[str, Any]:
+    """The values of ``keyset_before(c, bindparam("created_at"), bindparam("last_id"))``."""
+    return {} if after is None else {"created_at": to_utc(after[0]), "last_id": after[1]}
 
 
 def split_columns(rows: Sequence[Any], *tables: Table) -> list[list[dict[str, Any]]]:
@@ -348,6 +354,21 @@ class SqlJobRepository(SqlRepository[Job]):
         return [job for job in found if job.schedule.shift_starts_between(after, until)]
 
 
+@cache
+def _applicant_page(*, by_status: bool, keyset: bool) -> Select[Any]:
+    """An applicant's applications newest first with their jobs' summary columns, built once
+    per shape (``TableStatements`` says why): ``applicant_id`` and ``limit`` bound, with
+    ``by_status`` the ``statuses`` (a list), with ``keyset`` the page's position."""
+    a = t.applications
+    where = [a.c.applicant_id == bindparam("applicant_id")]
+    if by_status:
+        where.append(a.c.status.in_(bindparam("statuses", expanding=True)))
+    if keyset:
+        where.append(keyset_before(a.c, bindparam("created_at"), bindparam("last_id")))
+    query = select(a, *_SUMMARY_COLUMNS).join(t.jobs, t.jobs.c.id == a.c.job_id).where(*where)
+    return query.order_by(a.c.created_at.desc(), a.c.id.desc()).limit(bindparam("limit"))
+
+
 class SqlApplicationRepository(SqlRepository[Application]):
     def __init__(self, uow: SqlUnitOfWorkBase) -> None:
         super().__init__(uow, APPLICATIONS)
@@ -377,17 +398,11 @@ class SqlApplicationRepository(SqlRepository[Application]):
         limit: int,
     ) -> list[tuple[Application, JobSummary]]:
         a = t.applications
-        where = [a.c.applicant_id == applicant_id, *older_than(a.c, after)]
+        parameters = {"applicant_id": applicant_id, "limit": limit, **keyset_parameters(after)}
         if statuses is not None:
-            where.append(a.c.status.in_(sorted(s.value for s in statuses)))
-        query = (
-            select(a, *_SUMMARY_COLUMNS)
-            .join(t.jobs, t.jobs.c.id == a.c.job_id)
-            .where(*where)
-            .order_by(a.c.created_at.desc(), a.c.id.desc())
-            .limit(limit)
-        )
-        rows = (await self._uow.execute(query)).all()
+            parameters["statuses"] = sorted(s.value for s in statuses)
+        query = _applicant_page(by_status=statuses is not None, keyset=after is not None)
+        rows = (await self._uow.execute(query, parameters)).all()
         applications = await self._uow.adopt(APPLICATIONS, split_columns(rows, a)[0])
         summaries = [m.row_to_job_summary(*row[len(a.c) :]) for row in rows]
         return list(zip(applications, summaries, strict=True))

@@ -234,6 +234,28 @@ async def test_a_viewers_own_application_never_reaches_anonymous_reads(
     assert (await _feed_item(api, job, worker))["my_application"] == mine
 
 
+async def test_a_viewer_who_applied_to_none_of_the_jobs_shown_gets_the_public_bytes(
+    api: Client, login: Login
+) -> None:
+    """Decision (cached_reads.py): nothing to lay over, so the cached public JSON is served
+    as it is; another viewer's application changes nothing for them."""
+    owner, worker, other = (
+        await login("client"),
+        await login("applicant"),
+        await login("applicant"),
+    )
+    job = await _funded_job(api, owner)
+    await apply(api, other, job)
+    for path in (f"/api/v1/jobs/{job}", "/api/v1/jobs"):
+        public = await api.get(path)
+        seen = await api.get(path, headers=worker)
+        assert public.status_code == seen.status_code == 200
+        assert seen.content == public.content
+    await apply(api, worker, job)
+    assert (await _detail(api, job, worker))["my_application"]["status"] == "applied"
+    assert (await _feed_item(api, job, worker))["my_application"]["status"] == "applied"
+
+
 async def test_viewer_reads_lay_their_application_over_the_cached_public_part(
     api: Client, login: Login, deps: Deps
 ) -> None:
