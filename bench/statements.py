@@ -1,13 +1,13 @@
 """The unit of work's own statements: built per call (before) or built once (now).
 
 ``python -m bench.statements`` runs, on one connection to the benchmark's seeded database
-and inside a transaction it rolls back (nothing is kept), each statement every unit of
-work runs — a job loaded by id, a notification inserted, a job's optimistic update — both
-ways, alternately: as the unit of work built them before (a new statement per call, the
-values inline) and as ``unit_of_work.table_statements`` keeps them (one statement per
-table, the values as parameters). Client CPU time (``time.process_time``: SQLAlchemy,
+and inside a transaction it rolls back (nothing is kept), each statement every unit of work
+runs — a job loaded by id, three by their ids, a notification inserted, a job's optimistic
+update — both ways, alternately: as the unit of work built them before (a new statement per
+call, the values inline) and as ``unit_of_work.table_statements`` keeps them (one statement
+per table, the values as parameters). Client CPU time (``time.process_time``: SQLAlchemy,
 psycopg and the system calls, not the wait for PostgreSQL) per statement, the best of five
-repeats of ``--number`` statements. Both ways are checked to read the same row and to update
+repeats of ``--number`` statements. Both ways are checked to read the same rows and to update
 one row.
 """
 
@@ -74,6 +74,16 @@ async def compare(conn: AsyncConnection, number: int) -> None:
     async def load_kept(i: int) -> object:
         return (await conn.execute(kept[0].by_id, {"_id": job_ids[i]})).mappings().all()
 
+    def three(i: int) -> list[int]:
+        return sorted({job_ids[i], job_ids[(i + 1) % number], job_ids[(i + 7) % number]})
+
+    async def many_built(i: int) -> object:
+        query = select(j).where(j.c.id.in_(three(i))).order_by(j.c.id)
+        return (await conn.execute(query)).mappings().all()
+
+    async def many_kept(i: int) -> object:
+        return (await conn.execute(kept[0].by_ids, {"_ids": three(i)})).mappings().all()
+
     async def insert_built(_: int) -> object:
         return await conn.execute(insert(n).values(**note(), version=1))
 
@@ -91,9 +101,11 @@ async def compare(conn: AsyncConnection, number: int) -> None:
         return await conn.execute(kept[0].update, values)
 
     assert await load_built(0) == await load_kept(0), "both ways must read the same row"
+    assert await many_built(0) == await many_kept(0), "both ways must read the same rows"
     for way in (update_built, update_kept):
         assert getattr(await way(0), "rowcount", None) == 1, "each update must match its row"
     await alternately([("built", load_built), ("kept", load_kept)], number, "job by id")
+    await alternately([("built", many_built), ("kept", many_kept)], number, "3 jobs by ids")
     await alternately([("built", insert_built), ("kept", insert_kept)], number, "insert")
     await alternately([("built", update_built), ("kept", update_kept)], number, "update")
 

@@ -155,13 +155,6 @@ class SqlNotificationPreferencesRepository(SqlRepository[NotificationPreferences
     async def find(self, user_id: int) -> NotificationPreferences | None:
         return await self._uow.load_first(PREFERENCES, t.notification_preferences.c.id == user_id)
 
-    async def get_many(self, user_ids: list[int]) -> dict[int, NotificationPreferences]:
-        if not user_ids:
-            return {}
-        wanted = sorted(set(user_ids))
-        found = await self._uow.load(PREFERENCES, t.notification_preferences.c.id.in_(wanted))
-        return {p.id: p for p in found}
-
 
 class SqlProcessedEventRepository(SqlRepository[ProcessedEvent]):
     def __init__(self, uow: SqlUnitOfWorkBase) -> None:

@@ -125,6 +125,9 @@ class SqlRepository(Generic[A]):
     async def get(self, aggregate_id: int, *, for_update: bool = False) -> A:
         return await self._uow.get_one(self._mapping, aggregate_id, for_update=for_update)
 
+    async def get_many(self, ids: Sequence[int]) -> dict[int, A]:
+        return await self._uow.get_many(self._mapping, ids)
+
     async def delete(self, aggregate: A) -> None:
         self._uow.remove(self._mapping, aggregate)
 
@@ -183,12 +186,6 @@ class SqlUserRepository(SqlRepository[User]):
 
     async def find_by_email(self, email: str) -> User | None:
         return await self._uow.load_first(USERS, t.users.c.email == email.strip().lower())
-
-    async def get_many(self, user_ids: Sequence[int]) -> dict[int, User]:
-        if not user_ids:
-            return {}
-        found = await self._uow.load(USERS, t.users.c.id.in_(list(set(user_ids))))
-        return {u.id: u for u in found}
 
 
 class SqlOneTimeCodeRepository(SqlRepository[OneTimeCode]):
@@ -277,12 +274,6 @@ _APPLICATION_OF = select(t.applications).where(
 class SqlJobRepository(SqlRepository[Job]):
     def __init__(self, uow: SqlUnitOfWorkBase) -> None:
         super().__init__(uow, JOBS)
-
-    async def get_many(self, job_ids: Sequence[int]) -> dict[int, Job]:
-        if not job_ids:
-            return {}
-        found = await self._uow.load(JOBS, t.jobs.c.id.in_(list(set(job_ids))))
-        return {j.id: j for j in found}
 
     async def get_with_counts(self, job_id: int) -> tuple[Job, ApplicationCounts]:
         rows = (await self._uow.execute(_JOB_WITH_COUNTS, {"job_id": job_id})).mappings().all()

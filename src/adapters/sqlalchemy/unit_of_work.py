@@ -108,6 +108,8 @@ class TableStatements:
 
     by_id: Select[Any]
     by_id_for_update: Select[Any]
+    #: ``WHERE id IN :_ids`` (a list: expanding).
+    by_ids: Select[Any]
     insert: Insert
     #: ``WHERE id = :_id AND version = :_version``; the SET clause is the parameters' columns.
     update: Update
@@ -122,6 +124,7 @@ def table_statements(table: Table) -> TableStatements:
     return TableStatements(
         by_id=by_id,
         by_id_for_update=by_id.with_for_update(),
+        by_ids=select(table).where(c.id.in_(bindparam("_ids", expanding=True))).order_by(c.id),
         insert=insert(table),
         update=update(table).where(*current),
         delete=delete(table).where(*current),
@@ -242,6 +245,14 @@ class SqlUnitOfWorkBase:
         if for_update:
             query = query.with_for_update()
         return await self.adopt(mapping, [dict(r) for r in (await self.execute(query)).mappings()])
+
+    async def get_many(self, mapping: AggregateMapping[A], ids: Sequence[int]) -> dict[int, A]:
+        """The aggregates of those ``ids`` that exist, by id, in one statement."""
+        if not ids:
+            return {}
+        query = table_statements(mapping.table).by_ids
+        found = await self.load_kept(mapping, query, {"_ids": sorted(set(ids))})
+        return {a.id: a for a in found}
 
     async def load_kept(
         self, mapping: AggregateMapping[A], query: Select[Any], parameters: Row
