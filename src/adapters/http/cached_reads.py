@@ -126,7 +126,8 @@ class _ListedPage(msgspec.Struct):
 def page_ids(raw: bytes) -> list[int]:
     """The ids of a cached page's items, without building the items: a viewer with no
     application to any of them is served the cached bytes as they are (decoding the page and
-    encoding it again was half of a logged-in feed hit's instructions)."""
+    encoding it again: 7 % of a logged-in feed hit's instructions,
+    bench/results/2026-11-30-statements.md)."""
     return [item.id for item in msgspec.json.decode(raw, type=_ListedPage).items]
 
 
