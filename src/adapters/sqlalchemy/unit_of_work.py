@@ -103,8 +103,9 @@ class TableStatements:
     A statement built per call (``select(table).where(table.c.id == 42)``, ``insert(table)
     .values(**row)``) is a new object whose cache key SQLAlchemy derives again on every
     execution, walking each bound value; a statement kept and run with its values as
-    parameters has its key memoized. Loading by id, inserting and the optimistic update cost
-    ~35 % less client CPU each this way (``python -m bench.statements``)."""
+    parameters has its key memoized. Client CPU per statement this way: 0.63 × for a load by
+    id or by ids, 0.41-0.46 × an insert, 0.26-0.30 × the optimistic update
+    (``python -m bench.statements``, bench/results/2026-11-30-statements.md)."""
 
     by_id: Select[Any]
     by_id_for_update: Select[Any]
