@@ -323,6 +323,21 @@ def row_to_job(row: RowIn) -> Job:
     )
 
 
+#: The columns of ``jobs`` that :func:`row_to_job_summary` takes, in its order.
+JOB_SUMMARY_COLUMNS = (
+    "id",
+    "client_id",
+    "title",
+    "status",
+    "shift_type",
+    "address",
+    "starts_at",
+    "ends_at",
+    "worker_pay",
+    "currency",
+)
+
+
 def row_to_job_summary(
     job_id: int,
     client_id: int,
@@ -335,7 +350,7 @@ def row_to_job_summary(
     worker_pay: int,
     currency: str,
 ) -> JobSummary:
-    """A :class:`JobSummary` from its columns (``repositories._SUMMARY_COLUMNS``); the stored
+    """A :class:`JobSummary` from its columns (:data:`JOB_SUMMARY_COLUMNS`); the stored
     start and end are the schedule's, as for :func:`row_to_feed_job`."""
     return JobSummary(
         id=job_id,

@@ -12,7 +12,7 @@ from sqlalchemy import Select, bindparam, func, select, update
 
 from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.mappers import Row, RowIn, from_utc, to_utc
-from adapters.sqlalchemy.repositories import SqlRepository, keyset_before, keyset_parameters
+from adapters.sqlalchemy.repositories import SqlRepository, newest_first_page, page_parameters
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkBase, one_table
 from paeshift_core.domain.notifications import (
     Category,
@@ -103,16 +103,12 @@ PROCESSED = one_table(t.processed_events, "processed event", processed_to_row, r
 
 @cache
 def _newest_first(*, unread_only: bool, keyset: bool) -> Select[Any]:
-    """A user's notifications newest first, ``user_id`` and ``limit`` bound, and with
-    ``keyset`` the page's ``created_at`` and ``last_id``."""
+    """A user's notifications newest first (``user_id`` bound), built once per shape."""
     c = t.notifications.c
     where = [c.user_id == bindparam("user_id")]
     if unread_only:
         where.append(c.read_at.is_(None))
-    if keyset:
-        where.append(keyset_before(c, bindparam("created_at"), bindparam("last_id")))
-    query = select(t.notifications).where(*where).order_by(c.created_at.desc(), c.id.desc())
-    return query.limit(bindparam("limit"))
+    return newest_first_page(select(t.notifications), c, *where, keyset=keyset)
 
 
 class SqlNotificationRepository(SqlRepository[Notification]):
@@ -124,7 +120,7 @@ class SqlNotificationRepository(SqlRepository[Notification]):
     ) -> list[Notification]:
         """One of four queries built once (``_newest_first``): the list is uncached and read
         on every visit to the notifications page."""
-        parameters = {"user_id": user_id, "limit": limit, **keyset_parameters(after)}
+        parameters = {"user_id": user_id, **page_parameters(after, limit)}
         query = _newest_first(unread_only=unread_only, keyset=after is not None)
         return await self._uow.load_kept(NOTIFICATIONS, query, parameters)
 

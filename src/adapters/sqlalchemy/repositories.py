@@ -94,22 +94,7 @@ JOBS = one_table(t.jobs, "job", m.job_to_row, m.row_to_job)
 APPLICATIONS = one_table(t.applications, "application", m.application_to_row, m.row_to_application)
 
 
-#: The columns of ``jobs`` that ``mappers.row_to_job_summary`` takes, in its order.
-_SUMMARY_COLUMNS = tuple(
-    t.jobs.c[name]
-    for name in (
-        "id",
-        "client_id",
-        "title",
-        "status",
-        "shift_type",
-        "address",
-        "starts_at",
-        "ends_at",
-        "worker_pay",
-        "currency",
-    )
-)
+_SUMMARY_COLUMNS = tuple(t.jobs.c[name] for name in m.JOB_SUMMARY_COLUMNS)
 
 
 class SqlRepository(Generic[A]):
@@ -154,14 +139,27 @@ def older_than(c: Any, after: After | None) -> list[ColumnElement[bool]]:
 
 
 def keyset_before(c: Any, created_at: Any, last_id: Any) -> ColumnElement[bool]:
-    """``(created_at, id) < (created_at, last_id)``: values, or bound parameters of a query
-    built once (``keyset_parameters``)."""
+    """``(created_at, id) < (created_at, last_id)``: values, or bound parameters."""
     return or_(c.created_at < created_at, and_(c.created_at == created_at, c.id < last_id))
 
 
-def keyset_parameters(after: After | None) -> dict[str, Any]:
-    """The values of ``keyset_before(c, bindparam("created_at"), bindparam("last_id"))``."""
-    return {} if after is None else {"created_at": to_utc(after[0]), "last_id": after[1]}
+def newest_first_page(
+    query: Select[Any], c: Any, *where: ColumnElement[bool], keyset: bool
+) -> Select[Any]:
+    """A query built once for a keyset page newest first by ``(created_at, id)``: ``query``
+    filtered by ``where``, with ``keyset`` only rows before the page's position; the
+    position and the size are bound, their values are ``page_parameters``."""
+    if keyset:
+        where = (*where, keyset_before(c, bindparam("created_at"), bindparam("last_id")))
+    ordered = query.where(*where).order_by(c.created_at.desc(), c.id.desc())
+    return ordered.limit(bindparam("limit"))
+
+
+def page_parameters(after: After | None, limit: int) -> dict[str, Any]:
+    """The bound values of a ``newest_first_page`` query."""
+    if after is None:
+        return {"limit": limit}
+    return {"limit": limit, "created_at": to_utc(after[0]), "last_id": after[1]}
 
 
 def split_columns(rows: Sequence[Any], *tables: Table) -> list[list[dict[str, Any]]]:
@@ -348,16 +346,14 @@ class SqlJobRepository(SqlRepository[Job]):
 @cache
 def _applicant_page(*, by_status: bool, keyset: bool) -> Select[Any]:
     """An applicant's applications newest first with their jobs' summary columns, built once
-    per shape (``TableStatements`` says why): ``applicant_id`` and ``limit`` bound, with
-    ``by_status`` the ``statuses`` (a list), with ``keyset`` the page's position."""
+    per shape (``TableStatements`` says why): ``applicant_id`` bound, with ``by_status`` the
+    ``statuses`` (a list), the page as ``newest_first_page``'s."""
     a = t.applications
     where = [a.c.applicant_id == bindparam("applicant_id")]
     if by_status:
         where.append(a.c.status.in_(bindparam("statuses", expanding=True)))
-    if keyset:
-        where.append(keyset_before(a.c, bindparam("created_at"), bindparam("last_id")))
-    query = select(a, *_SUMMARY_COLUMNS).join(t.jobs, t.jobs.c.id == a.c.job_id).where(*where)
-    return query.order_by(a.c.created_at.desc(), a.c.id.desc()).limit(bindparam("limit"))
+    query = select(a, *_SUMMARY_COLUMNS).join(t.jobs, t.jobs.c.id == a.c.job_id)
+    return newest_first_page(query, a.c, *where, keyset=keyset)
 
 
 class SqlApplicationRepository(SqlRepository[Application]):
@@ -389,7 +385,7 @@ class SqlApplicationRepository(SqlRepository[Application]):
         limit: int,
     ) -> list[tuple[Application, JobSummary]]:
         a = t.applications
-        parameters = {"applicant_id": applicant_id, "limit": limit, **keyset_parameters(after)}
+        parameters = {"applicant_id": applicant_id, **page_parameters(after, limit)}
         if statuses is not None:
             parameters["statuses"] = sorted(s.value for s in statuses)
         query = _applicant_page(by_status=statuses is not None, keyset=after is not None)
