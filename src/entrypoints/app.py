@@ -327,7 +327,7 @@ def tune_garbage_collection() -> None:
     of its time) with full-collection pauses up to 118 ms. With (10,000, 10, 10): ~50 young
     and ~4 middle collections, no full one, 0.9 s of CPU, pauses up to 30 ms (young) and
     96-113 ms (middle, every ~15 s); p95 of that run 32 against 138 ms (one run each, measured
-    with a ``gc.callbacks`` hook; README Performance).
+    with a ``gc.callbacks`` hook; bench/results/HISTORY.md, round 5).
     """
     gc.collect()
     gc.freeze()
