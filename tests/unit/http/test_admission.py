@@ -5,6 +5,7 @@ problem at once; health and metrics are never shed."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 import attrs
 import pytest
@@ -90,6 +91,45 @@ async def test_a_standing_line_serves_the_newest_waiter_first(
     admission.leave()
     await asyncio.gather(*tasks)
     assert order == served
+
+
+async def test_a_slot_handed_over_as_the_wait_runs_out_is_kept() -> None:
+    """The hand-over and the time-out land in the same step of the event loop: the waiter
+    was given the slot, so it keeps it; refusing it would lose the slot for good."""
+    admission = Admission(limit=1, max_wait_s=0.2)
+    await admission.enter()
+    waiting = asyncio.ensure_future(admission.enter())
+    await asyncio.sleep(0)  # in line; its time-out is due 0.2 s from now
+    asyncio.get_running_loop().call_later(0.05, admission.leave)
+    # A busy loop: both are due now, the hand-over first, then the time-out.
+    time.sleep(0.25)  # noqa: ASYNC251 - blocking the loop is the point
+    async with asyncio.timeout(1):
+        await waiting  # no 503: the slot is this request's
+    admission.leave()
+    await _holds_exactly_one_free_slot(admission)
+
+
+async def test_a_waiter_cancelled_with_the_slot_in_hand_passes_it_on() -> None:
+    """A client gone between being handed the slot and running: the next waiter gets it."""
+    admission = Admission(limit=1, max_wait_s=1.0)
+    await admission.enter()
+    gone, next_in_line = (asyncio.ensure_future(admission.enter()) for _ in range(2))
+    await asyncio.sleep(0)  # both in line
+    admission.leave()  # the slot goes to the first waiter ...
+    gone.cancel()  # ... which is cancelled before it runs
+    async with asyncio.timeout(0.5):
+        await next_in_line
+    assert gone.cancelled()
+    admission.leave()
+    await _holds_exactly_one_free_slot(admission)
+
+
+async def _holds_exactly_one_free_slot(admission: Admission) -> None:
+    async with asyncio.timeout(0.05):  # one is free at once: not lost ...
+        await admission.enter()
+    with pytest.raises(TimeoutError):  # ... and only one: not doubled
+        async with asyncio.timeout(0.05):
+            await admission.enter()
 
 
 async def test_without_a_wait_a_busy_process_refuses_at_once() -> None:
