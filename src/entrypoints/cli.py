@@ -146,6 +146,9 @@ def worker() -> None:
             err=True,
         )
         raise typer.Exit(2)
+    # Its records are formatted like the server's (JSON off a terminal, PAESHIFT_LOG_LEVEL):
+    # without this Python's last-resort handler printed warnings as bare text, dropped INFO.
+    configure_logging(settings.log_level, settings.log_format)
     niceness = lower_priority(settings.worker_nice)
     typer.echo(
         "Paeshift worker: relaying the outbox and running periodic tasks at niceness "
