@@ -5,28 +5,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 
 import pytest
-import structlog
 from typer.testing import CliRunner
 
 from entrypoints import worker as worker_module
 from entrypoints.cli import app as cli
 from entrypoints.settings import Settings
-
-
-@pytest.fixture
-def restored_logging() -> Iterator[None]:
-    """A command configures the process's logging: put the test process's back afterwards."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    try:
-        yield
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
-        structlog.reset_defaults()
+from tests.unit.logging_support import restored_logging
 
 
 def test_serve_refuses_one_node_id_for_several_worker_processes() -> None:
@@ -37,7 +23,6 @@ def test_serve_refuses_one_node_id_for_several_worker_processes() -> None:
     assert "PAESHIFT_NODE_ID would give every worker process the same" in refused.output
 
 
-@pytest.mark.usefixtures("restored_logging")
 def test_the_worker_logs_like_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
     """``paeshift worker`` set up no logging: its warnings came out as bare text among the
     server's JSON lines (seen in the benchmark's shared log) and its INFO records were lost."""
@@ -52,7 +37,8 @@ def test_the_worker_logs_like_the_server(monkeypatch: pytest.MonkeyPatch) -> Non
         "PAESHIFT_LOG_FORMAT": "json",
         "PAESHIFT_LOG_LEVEL": "INFO",
     }
-    ran = CliRunner().invoke(cli, ["worker"], env=env)
+    with restored_logging():
+        ran = CliRunner().invoke(cli, ["worker"], env=env)
     assert ran.exit_code == 0, ran.output
     records = [json.loads(line) for line in ran.output.splitlines() if line.startswith("{")]
     assert [(r["logger"], r["level"], r["event"]) for r in records] == [

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import structlog
 from litestar import Litestar, get
 from litestar.params import FromPath
 from litestar.testing import AsyncTestClient
@@ -48,6 +47,7 @@ from adapters.observability.request_context import (
 from entrypoints.cli import METRICS_DIR_ENV, _worker_metrics
 from entrypoints.logging_setup import configure_logging, wants_json
 from entrypoints.settings import SettingsError, load_settings
+from tests.unit.logging_support import restored_logging
 
 NOW = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 
@@ -55,16 +55,10 @@ NOW = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 @contextmanager
 def service_logs(level: str) -> Iterator[io.StringIO]:
     """The service's logging set-up at ``level``, JSON into a buffer; restored afterwards."""
-    root = logging.getLogger()
-    handlers, before = root.handlers[:], root.level
-    buffer = io.StringIO()
-    configure_logging(level, "json", stream=buffer)
-    try:
+    with restored_logging():
+        buffer = io.StringIO()
+        configure_logging(level, "json", stream=buffer)
         yield buffer
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(before)
-        structlog.reset_defaults()
 
 
 @pytest.fixture
