@@ -119,38 +119,23 @@ class SqlRepository(Generic[A]):
     async def page_newest_first(
         self, *where: ColumnElement[bool], after: After | None, limit: int
     ) -> list[A]:
-        """Keyset page ``(created_at, id) < after`` of the aggregates matching ``where``."""
-        c = self._mapping.table.c
-        return await self._uow.load(
-            self._mapping,
-            *where,
-            *older_than(c, after),
-            order_by=(c.created_at.desc(), c.id.desc()),
-            limit=limit,
-        )
-
-
-def older_than(c: Any, after: After | None) -> list[ColumnElement[bool]]:
-    """The keyset condition ``(created_at, id) < after`` on a table's columns ``c``."""
-    if after is None:
-        return []
-    created_at, last_id = after
-    return [keyset_before(c, to_utc(created_at), last_id)]
-
-
-def keyset_before(c: Any, created_at: Any, last_id: Any) -> ColumnElement[bool]:
-    """``(created_at, id) < (created_at, last_id)``: values, or bound parameters."""
-    return or_(c.created_at < created_at, and_(c.created_at == created_at, c.id < last_id))
+        """Keyset page ``(created_at, id) < after`` of the aggregates matching ``where`` (built
+        per call: ``where`` holds values; the hot pages keep theirs, ``newest_first_page``)."""
+        table = self._mapping.table
+        query = newest_first_page(select(table), table.c, *where, keyset=after is not None)
+        return await self._uow.load_kept(self._mapping, query, page_parameters(after, limit))
 
 
 def newest_first_page(
     query: Select[Any], c: Any, *where: ColumnElement[bool], keyset: bool
 ) -> Select[Any]:
-    """A query built once for a keyset page newest first by ``(created_at, id)``: ``query``
-    filtered by ``where``, with ``keyset`` only rows before the page's position; the
+    """A keyset page newest first by ``(created_at, id)`` (the hot pages build theirs once):
+    ``query`` filtered by ``where``, with ``keyset`` only rows before the page's position; the
     position and the size are bound, their values are ``page_parameters``."""
-    if keyset:
-        where = (*where, keyset_before(c, bindparam("created_at"), bindparam("last_id")))
+    if keyset:  # (created_at, id) < (:created_at, :last_id)
+        position = bindparam("created_at", type_=c.created_at.type)
+        tied_before = and_(c.created_at == position, c.id < bindparam("last_id", type_=c.id.type))
+        where = (*where, or_(c.created_at < position, tied_before))
     ordered = query.where(*where).order_by(c.created_at.desc(), c.id.desc())
     return ordered.limit(bindparam("limit"))
 
